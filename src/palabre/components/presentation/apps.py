@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PresentationConfig(AppConfig):
+    name = "palabre.components.presentation"
+    label = "presentation"
+    verbose_name = _("Présentation")
+
+    def ready(self):
+        from . import component  # noqa: F401 - registers the step kind

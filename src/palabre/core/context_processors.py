@@ -1,0 +1,6 @@
+from .selectors import organisation_context
+
+
+def organisation(request):
+    data = organisation_context()
+    return {"organisation": data["organisation"], "footer_pages": data["footer_pages"]}

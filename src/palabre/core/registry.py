@@ -1,0 +1,49 @@
+"""Step-kind registry (house rule 1).
+
+``core`` knows step kinds only through this registry. A component registers its kind from its
+``AppConfig.ready()``; the project page and the step URL dispatch to the kind's view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class StepKind:
+    kind: str
+    label: str
+    view: Callable[..., HttpResponse]
+    description: str = ""
+    icon: str = "step"
+    extra: dict = field(default_factory=dict)
+
+    def render(self, request: HttpRequest, *, project, step) -> HttpResponse:
+        return self.view(request, project=project, step=step)
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._kinds: dict[str, StepKind] = {}
+
+    def register(self, spec: StepKind) -> StepKind:
+        existing = self._kinds.get(spec.kind)
+        if existing is not None and existing != spec:
+            raise ValueError(f"step kind {spec.kind!r} registered twice")
+        self._kinds[spec.kind] = spec
+        return spec
+
+    def get(self, kind: str) -> StepKind | None:
+        return self._kinds.get(kind)
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(k.kind, k.label) for k in self._kinds.values()]
+
+    def __iter__(self):
+        return iter(self._kinds.values())
+
+
+registry = Registry()

@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import permissions, phases, selectors, services, settings_tabs
+from .forms import ProfileForm, ProjectFilterForm
+from .models import District, Page, Project, Theme
+
+PROJECTS_PER_PAGE = 24
+
+
+def home(request):
+    projects = list(selectors.project_list(request.user)[:60])
+    open_projects = [p for p in projects if p.status == phases.Status.OPEN][:6]
+    upcoming = [p for p in projects if p.status == phases.Status.UPCOMING][:3]
+    closed = [p for p in projects if p.status == phases.Status.CLOSED][:3]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "open_projects": open_projects,
+            "upcoming_projects": upcoming,
+            "closed_projects": closed,
+            "themes": list(Theme.objects.all()[:12]),
+        },
+    )
+
+
+def project_list(request):
+    themes = list(Theme.objects.all())
+    districts = list(District.objects.all())
+    form = ProjectFilterForm(request.GET or None, themes=themes, districts=districts)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.project_list(
+        request.user,
+        theme=filters.get("theme", ""),
+        district=filters.get("district", ""),
+        status=filters.get("status", ""),
+        search=filters.get("q", ""),
+    )
+    page = Paginator(qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/project_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "projects": page.object_list,
+            "query": query.urlencode(),
+            "filtered": any(filters.values()) if filters else False,
+        },
+    )
+
+
+def _visible_project(request, slug):
+    try:
+        project = selectors.project_detail(slug)
+    except Project.DoesNotExist as exc:
+        raise Http404(_("Projet introuvable.")) from exc
+    decision = permissions.project_view(request.user, project)
+    if not decision:
+        if project.visibility != Project.Visibility.RESTRICTED:
+            raise Http404(decision.reason)
+        if not request.user.is_authenticated:
+            return None, redirect_to_login(request.get_full_path())
+        return None, HttpResponseForbidden(
+            render_to_string("403.html", {"reason": decision.reason}, request=request)
+        )
+    return project, None
+
+
+def project_detail(request, slug):
+    project, refusal = _visible_project(request, slug)
+    if refusal:
+        return refusal
+    return render(
+        request,
+        "core/project_detail.html",
+        {"project": project, "steps": project.ordered_steps, "current": project.current_step},
+    )
+
+
+def step_detail(request, slug, step_slug):
+    project, refusal = _visible_project(request, slug)
+    if refusal:
+        return refusal
+    step = next((s for s in project.ordered_steps if s.slug == step_slug), None)
+    if step is None:
+        raise Http404(_("Étape introuvable."))
+    spec = step.kind_spec
+    if spec is None:
+        raise Http404(_("Ce type d'étape n'est pas disponible."))
+    return spec.render(request, project=project, step=step)
+
+
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    projects = selectors.project_list(request.user, theme=slug)
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/theme_detail.html",
+        {"theme": theme, "page_obj": page, "projects": page.object_list, "query": ""},
+    )
+
+
+def district_detail(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    projects = selectors.project_list(request.user, district=slug)
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/district_detail.html",
+        {"district": district, "page_obj": page, "projects": page.object_list, "query": ""},
+    )
+
+
+def page_detail(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "core/page_detail.html", {"page": page})
+
+
+def page_by_kind(request, kind):
+    page = Page.objects.filter(kind=kind).first()
+    if page is None:
+        raise Http404(_("Cette page n'a pas encore été rédigée."))
+    return redirect(page)
+
+
+def profile(request, username):
+    try:
+        user = selectors.public_profile(username)
+    except selectors.User.DoesNotExist as exc:
+        raise Http404(_("Profil introuvable.")) from exc
+    return render(request, "core/profile.html", {"profile_user": user})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_profile(request):
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, data=form.cleaned_data)
+        messages.success(request, _("Votre profil a été enregistré."))
+        return redirect("settings_profile")
+    return render(
+        request,
+        "core/settings_profile.html",
+        {"form": form, "tabs": settings_tabs.tabs(), "active_tab": "settings_profile"},
+    )
+
+
+@login_required
+def settings_account(request):
+    return render(
+        request,
+        "core/settings_account.html",
+        {"tabs": settings_tabs.tabs(), "active_tab": "settings_account"},
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def organisation_css(request):
+    org = selectors.organisation_context()["organisation"]
+    css = render_to_string("core/organisation.css", {"organisation": org})
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    return HttpResponse(f"ok {timezone.now().isoformat()}\n", content_type="text/plain")
+
+
+def trivial(request):
+    """The benchmark's baseline: a trivial view behind the same middleware."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,118 @@
+"""Environment read once.
+
+Every setting that an operator may change is read here, from environment variables, and
+nowhere else. ``ENV`` is built at import time and never re-read.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None, default: list[str]) -> list[str]:
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("PALABRE_VAR_DIR") or BASE_DIR / "var")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(debug: bool) -> str:
+    """SECRET_KEY from the environment; else one generated once into var/ (demo, tests)."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    key_file = var_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def parse_email_url(url: str) -> dict:
+    """Turn EMAIL_URL into Django email settings.
+
+    ``smtp://user:password@host:587?tls=1``, ``smtps://…`` (implicit TLS), ``file:///path``,
+    ``console://`` and ``locmem://``.
+    """
+    parsed = urlparse(url)
+    scheme = parsed.scheme
+    if scheme == "file":
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parsed.path) or str(var_dir() / "mail"),
+        }
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme in {"smtp", "smtps"}:
+        query = parse_qs(parsed.query)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parsed.hostname or "localhost",
+            "EMAIL_PORT": parsed.port or (465 if scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parsed.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+            "EMAIL_USE_SSL": scheme == "smtps",
+            "EMAIL_USE_TLS": _bool((query.get("tls") or [""])[0], False),
+        }
+    raise ValueError(f"EMAIL_URL: unsupported scheme {scheme!r}")
+
+
+@dataclass(frozen=True)
+class Env:
+    debug: bool
+    secret_key: str
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    database_url: str
+    redis_url: str | None
+    email: dict
+    default_from_email: str
+    media_root: Path
+    static_root: Path
+    serve_media: bool
+    secure_ssl_redirect: bool
+    behind_proxy: bool
+    site_url: str
+
+
+def read() -> Env:
+    debug = _bool(os.environ.get("DEBUG"), False)
+    var = var_dir()
+    return Env(
+        debug=debug,
+        secret_key=_secret_key(debug),
+        allowed_hosts=_list(os.environ.get("ALLOWED_HOSTS"), ["127.0.0.1", "localhost"]),
+        csrf_trusted_origins=_list(os.environ.get("CSRF_TRUSTED_ORIGINS"), []),
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var / 'palabre.sqlite3'}",
+        redis_url=os.environ.get("REDIS_URL") or None,
+        email=parse_email_url(os.environ.get("EMAIL_URL") or f"file://{var / 'mail'}"),
+        default_from_email=os.environ.get("DEFAULT_FROM_EMAIL") or "Palabre <noreply@localhost>",
+        media_root=Path(os.environ.get("MEDIA_ROOT") or var / "media"),
+        static_root=Path(os.environ.get("STATIC_ROOT") or var / "static"),
+        serve_media=_bool(os.environ.get("SERVE_MEDIA"), True),
+        secure_ssl_redirect=_bool(os.environ.get("SECURE_SSL_REDIRECT"), not debug),
+        behind_proxy=_bool(os.environ.get("BEHIND_PROXY"), False),
+        site_url=os.environ.get("SITE_URL") or "http://127.0.0.1:8000",
+    )
+
+
+ENV = read()
