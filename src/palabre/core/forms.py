@@ -30,6 +30,8 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
+
     class Meta:
         model = User
         fields = ["username", "bio", "avatar", "zip_code", "website"]

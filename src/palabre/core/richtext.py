@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -13,13 +15,14 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+TAG_RE = re.compile(r"<[a-zA-Z!/]")
 
 
 def clean(html: str | None) -> SafeString:
     """Sanitised HTML, safe to render. Plain text without tags keeps its paragraphs."""
     if not html:
         return mark_safe("")  # noqa: S308 - empty string
-    if "<" not in html:
+    if not TAG_RE.search(html):
         return mark_safe(linebreaks(escape(html)))  # noqa: S308 - escaped above
     cleaned = nh3.clean(
         html,

@@ -1,0 +1,187 @@
+"""Public pages: content, filters, visibility and a query count that does not grow."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from palabre.core.models import Organisation, Project
+
+from .factories import (
+    DistrictFactory,
+    PageFactory,
+    ProjectFactory,
+    StepFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+def _seed(n, themes, districts):
+    for i in range(n):
+        project = ProjectFactory(themes=themes, districts=districts)
+        StepFactory(project=project, position=0, starts_at=NOW - timedelta(days=10), ends_at=NOW - timedelta(days=5))
+        StepFactory(project=project, position=1, starts_at=NOW - timedelta(days=1) if i % 3 else NOW + timedelta(days=2), ends_at=NOW + timedelta(days=9))
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/projects/", "/projects/?status=open", "/themes/theme-x/"])
+def test_list_pages_query_count_does_not_grow(client, url):
+    themes = [ThemeFactory(slug="theme-x"), ThemeFactory()]
+    districts = [DistrictFactory()]
+    PageFactory(kind="legal")
+    _seed(5, themes, districts)
+    _queries(client, url)  # warm the organisation cache and content types
+    few = _queries(client, url)
+    _seed(45, themes, districts)
+    many = _queries(client, url)
+    assert few == many, f"{url}: {few} queries with 5 projects, {many} with 50"
+    assert many <= 10
+
+
+def test_project_page_query_count_does_not_grow_with_steps(client):
+    project = ProjectFactory(themes=[ThemeFactory()], districts=[DistrictFactory()])
+    StepFactory(project=project)
+    url = project.get_absolute_url()
+    _queries(client, url)
+    few = _queries(client, url)
+    for _ in range(20):
+        StepFactory(project=project)
+    assert _queries(client, url) == few
+
+
+def test_home_shows_open_projects_and_themes(client):
+    theme = ThemeFactory(name="Mobilité douce")
+    _seed(3, [theme], [])
+    response = client.get("/")
+    html = response.content.decode()
+    assert "Mobilité douce" in html
+    assert html.count('class="card project-card"') == 3
+    assert html.count("<h1") == 1
+
+
+def test_project_list_filters_by_theme_district_status_and_search(client):
+    velo, ecole = ThemeFactory(slug="velo"), ThemeFactory(slug="ecole")
+    nord = DistrictFactory(slug="nord")
+    a = ProjectFactory(title="Pistes cyclables du quai", themes=[velo], districts=[nord])
+    StepFactory(project=a)
+    b = ProjectFactory(title="Cour d'école végétalisée", themes=[ecole])
+    StepFactory(project=b, starts_at=NOW + timedelta(days=3), ends_at=NOW + timedelta(days=6))
+
+    def titles(query):
+        return [p.title for p in client.get("/projects/" + query).context["projects"]]
+
+    assert titles("?theme=velo") == [a.title]
+    assert titles("?district=nord") == [a.title]
+    assert titles("?status=upcoming") == [b.title]
+    assert titles("?status=open") == [a.title]
+    assert titles("?q=cyclables") == [a.title]
+    assert titles("?q=inexistant") == []
+    assert set(titles("")) == {a.title, b.title}
+    # An unknown filter value is ignored with the form's error, not a crash.
+    assert client.get("/projects/?theme=nope").status_code == 200
+
+
+def test_project_page_shows_timeline_and_highlights_current_step(client):
+    project = ProjectFactory(body="<p>Un <strong>beau</strong> projet</p><script>alert(1)</script>")
+    StepFactory(project=project, position=0, title="Diagnostic", starts_at=NOW - timedelta(days=9), ends_at=NOW - timedelta(days=5))
+    current = StepFactory(project=project, position=1, title="Ateliers", slug="ateliers")
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Diagnostic" in html and "Ateliers" in html
+    assert "timeline__step--current" in html
+    assert "<strong>beau</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    step_html = client.get(current.get_absolute_url()).content.decode()
+    assert 'aria-current="step"' in step_html
+    assert step_html.count("<h1") == 1
+
+
+def test_unknown_step_and_project_are_404(client):
+    project = ProjectFactory()
+    assert client.get("/projects/nope/").status_code == 404
+    assert client.get(f"/projects/{project.slug}/nope/").status_code == 404
+
+
+def test_draft_and_future_projects_are_hidden_from_public(client):
+    draft = ProjectFactory(visibility=Project.Visibility.DRAFT)
+    future = ProjectFactory(published_at=NOW + timedelta(days=2))
+    shown = ProjectFactory()
+    listed = [p.pk for p in client.get("/projects/").context["projects"]]
+    assert listed == [shown.pk]
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(future.get_absolute_url()).status_code == 404
+    admin = UserFactory(role="administrator", is_staff=True)
+    client.force_login(admin)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_restricted_project_visible_to_listed_users_and_groups_only(client):
+    project = ProjectFactory(visibility=Project.Visibility.RESTRICTED)
+    member, listed, other = UserFactory(), UserFactory(), UserFactory()
+    group = Group.objects.create(name="Conseil citoyen")
+    member.groups.add(group)
+    project.allowed_groups.add(group)
+    project.allowed_users.add(listed)
+    url = project.get_absolute_url()
+
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/projects/").context["projects"].count() == 0
+    for user, status in [(member, 200), (listed, 200), (other, 403)]:
+        client.force_login(user)
+        assert client.get(url).status_code == status
+        count = client.get("/projects/").context["projects"].count()
+        assert count == (1 if status == 200 else 0)
+
+
+def test_theme_district_and_legal_pages(client):
+    theme = ThemeFactory(name="Environnement", description="<p>Air, eau</p>")
+    district = DistrictFactory(name="Les Tanneurs")
+    ProjectFactory(title="Parc des Tanneurs", themes=[theme], districts=[district])
+    page = PageFactory(title="Mentions légales", kind="legal", body="<h2>Éditeur</h2><p>Ville</p>")
+    assert "Parc des Tanneurs" in client.get(theme.get_absolute_url()).content.decode()
+    assert "Parc des Tanneurs" in client.get(district.get_absolute_url()).content.decode()
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert "<h2>Éditeur</h2>" in html
+    assert "Mentions légales" in client.get("/").content.decode()  # footer link
+    charter = PageFactory(kind="charter")
+    assert client.get("/charter/")["Location"] == charter.get_absolute_url()
+
+
+def test_organisation_colours_become_css_variables_with_readable_contrast(client):
+    org = Organisation.load()
+    org.primary_colour = "#ffeb3b"  # a yellow that white text cannot sit on
+    org.save()
+    css = client.get("/organisation.css").content.decode()
+    assert "--primary: #ffeb3b" in css
+    assert "--on-primary: #111111" in css
+    assert "--primary-text: #ffeb3b" not in css  # darkened for links on white
+
+
+def test_profile_page_is_public_and_hides_zip_code(client):
+    user = UserFactory(username="yasmine", bio="Habitante du quartier", zip_code="75011")
+    html = client.get("/profile/yasmine/").content.decode()
+    assert "Habitante du quartier" in html
+    assert "75011" not in html
+    assert client.get("/profile/nobody/").status_code == 404
+    user.is_active = False
+    user.save()
+    assert client.get("/profile/yasmine/").status_code == 404
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content.startswith(b"ok")

@@ -1,0 +1,107 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from palabre.core import richtext
+from palabre.settings.env import parse_email_url
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_no_third_party_host_and_no_inline_script(client):
+    html = client.get("/").content.decode()
+    assert "<script>" not in html
+    for marker in ('src="http', "href=\"http", "//fonts.", "cdn"):
+        assert marker not in html.replace('href="http://testserver', ""), marker
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000)
+def test_https_redirect_and_hsts(client):
+    assert client.get("/projects/").status_code == 301
+    response = client.get("/projects/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "palabre.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "x9!Zq#Lm2@Vb7$Tr5%Wn8^Yp4&Hd6*Jf" * 2,
+        "ALLOWED_HOSTS": "participer.example.org",
+        "PALABRE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        ("file:///tmp/mails", {"EMAIL_FILE_PATH": "/tmp/mails"}),
+        (
+            "smtp://user%40x:p%40ss@mail.example.org:587?tls=1",
+            {
+                "EMAIL_HOST": "mail.example.org",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "user@x",
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_TLS": True,
+                "EMAIL_USE_SSL": False,
+            },
+        ),
+        ("smtps://mail.example.org", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True}),
+    ],
+)
+def test_email_url(url, expected):
+    parsed = parse_email_url(url)
+    for key, value in expected.items():
+        assert parsed[key] == value
+
+
+def test_email_url_rejects_unknown_scheme():
+    with pytest.raises(ValueError, match="unsupported"):
+        parse_email_url("pigeon://coo")
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<p>ok<script>alert(1)</script></p>", "<p>ok</p>"),
+        ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow ugc">x</a>'),
+        ('<img src=x onerror="alert(1)">', ""),
+        ("<p onclick='x()'>texte</p>", "<p>texte</p>"),
+        ("Deux\n\nparagraphes & <3", "<p>Deux</p>\n\n<p>paragraphes &amp; &lt;3</p>"),
+    ],
+)
+def test_richtext_sanitises(dirty, clean):
+    assert str(richtext.clean(dirty)) == clean
+
+
+def test_richtext_keeps_structure():
+    html = '<h2>Titre</h2><ul><li><a href="https://example.org">lien</a></li></ul>'
+    out = str(richtext.clean(html))
+    assert "<h2>Titre</h2>" in out and 'href="https://example.org"' in out
