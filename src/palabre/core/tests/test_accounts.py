@@ -134,3 +134,22 @@ def test_logout_is_a_post(client):
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "limit"),
+    [
+        ("/accounts/signup/", {"email": "x@example.org"}, 10),
+        ("/accounts/password/reset/", {"email": "x@example.org"}, 3),
+        ("/accounts/login/", {"login": "x{i}@example.org", "password": "faux"}, 30),
+    ],
+)
+def test_signup_reset_and_login_are_rate_limited(client, url, data, limit):
+    """Per IP; a different account each time so that this is not axes' per-account lockout."""
+
+    def post(i):
+        return client.post(url, {k: v.format(i=i) for k, v in data.items()}).status_code
+
+    codes = [post(i) for i in range(limit + 1)]
+    assert 429 not in codes[:limit]
+    assert codes[-1] == 429
