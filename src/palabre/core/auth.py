@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def axes_username(request, credentials):
@@ -25,10 +25,14 @@ def lockout_response(request, credentials, *args, **kwargs):
         "account/lockout.html",
         {
             "cooloff_hours": hours,
-            "message": _(
+            "message": ngettext(
                 "Trop de tentatives de connexion ont échoué pour ce compte : il est bloqué "
-                "pendant %(hours)s heure(s). Vous pouvez réinitialiser votre mot de passe ou "
-                "contacter l'organisation."
+                "pendant %(hours)s heure. Vous pouvez réinitialiser votre mot de passe ou "
+                "contacter l'organisation.",
+                "Trop de tentatives de connexion ont échoué pour ce compte : il est bloqué "
+                "pendant %(hours)s heures. Vous pouvez réinitialiser votre mot de passe ou "
+                "contacter l'organisation.",
+                hours,
             )
             % {"hours": hours},
         },

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import phases
 
 IMAGE_VALIDATORS = [FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"])]
-colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format #RRGGBB."))
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRGGBB."))
 
 
 class User(AbstractUser):
@@ -26,7 +26,7 @@ class User(AbstractUser):
     role = models.CharField(
         _("rôle"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
     )
-    bio = models.TextField(_("présentation"), max_length=1000, blank=True)
+    bio = models.TextField(_("courte biographie"), max_length=1000, blank=True)
     avatar = models.ImageField(
         _("avatar"), upload_to="avatars/", blank=True, validators=IMAGE_VALIDATORS
     )
@@ -34,7 +34,7 @@ class User(AbstractUser):
         _("code postal"),
         max_length=10,
         blank=True,
-        validators=[RegexValidator(r"^[0-9A-Za-z -]{2,10}$", _("Un code postal valide."))],
+        validators=[RegexValidator(r"^[0-9A-Za-z -]{2,10}$", _("Saisissez un code postal valide."))],
     )
     website = models.URLField(_("site web"), blank=True)
     charter_accepted_at = models.DateTimeField(_("charte acceptée le"), null=True, blank=True)
@@ -122,7 +122,7 @@ class Page(models.Model):
         OTHER = "other", _("Autre")
 
     title = models.CharField(_("titre"), max_length=200)
-    slug = models.SlugField(_("adresse"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     body = models.TextField(_("contenu"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage."))
     in_footer = models.BooleanField(_("lien dans le pied de page"), default=True)
@@ -150,7 +150,7 @@ class Page(models.Model):
 
 class Theme(models.Model):
     name = models.CharField(_("nom"), max_length=100)
-    slug = models.SlugField(_("adresse"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     colour = models.CharField(
         _("couleur"), max_length=7, default="#1f4e8c", validators=[colour_validator]
@@ -171,7 +171,7 @@ class Theme(models.Model):
 
 class District(models.Model):
     name = models.CharField(_("nom"), max_length=100)
-    slug = models.SlugField(_("adresse"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     geojson = models.JSONField(
         _("contour GeoJSON"), null=True, blank=True, help_text=_("Un polygone, facultatif.")
@@ -197,7 +197,7 @@ class Project(models.Model):
         RESTRICTED = "restricted", _("Restreint aux personnes et groupes listés")
 
     title = models.CharField(_("titre"), max_length=200)
-    slug = models.SlugField(_("adresse"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
     summary = models.CharField(_("résumé"), max_length=400, blank=True)
     body = models.TextField(_("présentation"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage."))
     cover = models.ImageField(
@@ -278,7 +278,7 @@ class Step(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("titre"), max_length=200)
-    slug = models.SlugField(_("adresse"), max_length=120)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120)
     kind = models.CharField(_("type d'étape"), max_length=40)
     starts_at = models.DateTimeField(_("début"), null=True, blank=True)
     ends_at = models.DateTimeField(_("fin"), null=True, blank=True)

@@ -19,6 +19,7 @@ class StepKind:
     view: Callable[..., HttpResponse]
     description: str = ""
     icon: str = "step"
+    participatory: bool = False  # True when participants contribute or vote in this kind
     extra: dict = field(default_factory=dict)
 
     def render(self, request: HttpRequest, *, project, step) -> HttpResponse:

@@ -152,6 +152,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = ENV.static_root
 MEDIA_URL = "/media/"
 MEDIA_ROOT = ENV.media_root

@@ -105,3 +105,31 @@ def test_richtext_keeps_structure():
     html = '<h2>Titre</h2><ul><li><a href="https://example.org">lien</a></li></ul>'
     out = str(richtext.clean(html))
     assert "<h2>Titre</h2>" in out and 'href="https://example.org"' in out
+
+
+def test_production_static_files_collect_and_render(tmp_path):
+    """With DEBUG off, pages need the collected manifest: a missing static dir is a 500."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "palabre.settings.base",
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "PALABRE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    script = (
+        "import django; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0); call_command('collectstatic', interactive=False, verbosity=0);"
+        "from django.test import Client; r = Client().get('/');"
+        "assert r.status_code == 200, r.status_code;"
+        "html = r.content.decode(); assert '/static/palabre/css/palabre.' in html, html[:500];"
+        "css = html.split('/static/palabre/css/')[1].split('\"')[0];"
+        "assert Client().get('/static/palabre/css/' + css).status_code == 200"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, 'src'); {script}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
