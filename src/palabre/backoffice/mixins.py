@@ -54,7 +54,5 @@ class LoggedAdmin(AdministratorOnly, admin.ModelAdmin):
         for obj in formset.deleted_objects:
             services.content_delete(actor=request.user, obj=obj)
         for obj in instances:
-            services.content_save(
-                actor=request.user, obj=obj, created=obj.pk is None, changes={}
-            )
+            services.content_save(actor=request.user, obj=obj, created=obj.pk is None, changes={})
         formset.save_m2m()

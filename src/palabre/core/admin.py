@@ -111,12 +111,6 @@ class OrganisationAdmin(LoggedAdmin):
         return False
 
 
-class UserRoleForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = "__all__"
-
-
 @admin.register(User, site=site)
 class UserAdmin(AdministratorOnly, DjangoUserAdmin):
     list_display = ["username", "email", "role", "is_active", "date_joined", "last_login"]
@@ -137,7 +131,9 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
             actor=request.user,
             obj=obj,
             created=not change,
-            changes={k: str(form.cleaned_data.get(k)) for k in form.changed_data if k != "password"},
+            changes={
+                k: str(form.cleaned_data.get(k)) for k in form.changed_data if k != "password"
+            },
             save=lambda: super(UserAdmin, self).save_model(request, obj, form, change),
         )
         if role_changed or not change:

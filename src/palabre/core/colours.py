@@ -28,7 +28,11 @@ def contrast(a: str, b: str) -> float:
 
 def text_on(background: str) -> str:
     """Black or white, whichever reads better on ``background``."""
-    return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, "#111111") else "#111111"
+    return (
+        "#ffffff"
+        if contrast(background, "#ffffff") >= contrast(background, "#111111")
+        else "#111111"
+    )
 
 
 def readable_on_white(colour: str, ratio: float = 4.5) -> str:

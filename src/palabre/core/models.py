@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from . import phases
 
 IMAGE_VALIDATORS = [FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"])]
-colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRGGBB."))
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRGGBB.")
+)
 
 
 class User(AbstractUser):
@@ -34,7 +36,9 @@ class User(AbstractUser):
         _("code postal"),
         max_length=10,
         blank=True,
-        validators=[RegexValidator(r"^[0-9A-Za-z -]{2,10}$", _("Saisissez un code postal valide."))],
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z -]{2,10}$", _("Saisissez un code postal valide."))
+        ],
     )
     website = models.URLField(_("site web"), blank=True)
     charter_accepted_at = models.DateTimeField(_("charte acceptée le"), null=True, blank=True)
@@ -52,9 +56,7 @@ class User(AbstractUser):
 
     @property
     def is_organiser(self) -> bool:
-        return self.is_active and (
-            self.is_superuser or self.role == self.Role.ADMINISTRATOR
-        )
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMINISTRATOR)
 
     @property
     def is_moderator(self) -> bool:
@@ -124,7 +126,9 @@ class Page(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    body = models.TextField(_("contenu"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage."))
+    body = models.TextField(
+        _("contenu"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage.")
+    )
     in_footer = models.BooleanField(_("lien dans le pied de page"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -199,12 +203,16 @@ class Project(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
     summary = models.CharField(_("résumé"), max_length=400, blank=True)
-    body = models.TextField(_("présentation"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage."))
+    body = models.TextField(
+        _("présentation"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage.")
+    )
     cover = models.ImageField(
         _("image de couverture"), upload_to="projects/", blank=True, validators=IMAGE_VALIDATORS
     )
     cover_alt = models.CharField(_("texte alternatif de l'image"), max_length=250, blank=True)
-    themes = models.ManyToManyField(Theme, verbose_name=_("thèmes"), blank=True, related_name="projects")
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("thèmes"), blank=True, related_name="projects"
+    )
     districts = models.ManyToManyField(
         District, verbose_name=_("quartiers"), blank=True, related_name="projects"
     )
@@ -212,14 +220,17 @@ class Project(models.Model):
         _("visibilité"), max_length=20, choices=Visibility.choices, default=Visibility.DRAFT
     )
     allowed_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("personnes autorisées"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personnes autorisées"),
+        blank=True,
         related_name="restricted_projects",
     )
     allowed_groups = models.ManyToManyField(
         Group, verbose_name=_("groupes autorisés"), blank=True, related_name="restricted_projects"
     )
     published_at = models.DateTimeField(
-        _("publié le"), default=timezone.now,
+        _("publié le"),
+        default=timezone.now,
         help_text=_("Le projet n'apparaît au public qu'à partir de cette date."),
     )
     position = models.IntegerField(_("ordre d'affichage"), default=0)
@@ -282,7 +293,9 @@ class Step(models.Model):
     kind = models.CharField(_("type d'étape"), max_length=40)
     starts_at = models.DateTimeField(_("début"), null=True, blank=True)
     ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
-    body = models.TextField(_("présentation"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage."))
+    body = models.TextField(
+        _("présentation"), blank=True, help_text=_("HTML simple, nettoyé à l'affichage.")
+    )
 
     class Meta:
         verbose_name = _("étape")
@@ -332,8 +345,11 @@ class ActionLog(models.Model):
     """What an organiser did that changed public content, for accountability."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur·rice"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur·rice"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=60)
     content_type = models.ForeignKey(
@@ -351,4 +367,3 @@ class ActionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
-

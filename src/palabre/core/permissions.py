@@ -29,7 +29,9 @@ def project_view(user, project) -> Decision:
         return Decision(False, _("Ce projet n'est pas encore publié."))
     if project.visibility == project.Visibility.RESTRICTED:
         if not user.is_authenticated:
-            return Decision(False, _("Ce projet est réservé à certaines personnes : connectez-vous."))
+            return Decision(
+                False, _("Ce projet est réservé à certaines personnes : connectez-vous.")
+            )
         if project.allowed_users.filter(pk=user.pk).exists():
             return ALLOWED
         if project.allowed_groups.filter(user=user).exists():

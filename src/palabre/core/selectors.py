@@ -41,9 +41,7 @@ def project_list(
         qs = qs.filter(computed_status=status)
     if search:
         qs = _search(qs, search)
-    return qs.prefetch_related("themes", "districts").order_by(
-        "position", "-published_at", "id"
-    )
+    return qs.prefetch_related("themes", "districts").order_by("position", "-published_at", "id")
 
 
 def _search(qs: QuerySet[Project], text: str) -> QuerySet[Project]:
@@ -54,16 +52,18 @@ def _search(qs: QuerySet[Project], text: str) -> QuerySet[Project]:
         return qs.filter(pk__in=ids)
     terms = [t for t in text.split() if t]
     for term in terms:
-        qs = qs.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+        qs = qs.filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        )
     return qs
 
 
 def project_detail(slug: str) -> Project:
     """The project with themes, districts and ordered steps; the view checks permission."""
     steps = Step.objects.order_by("position", "starts_at", "id")
-    return Project.objects.prefetch_related(
-        "themes", "districts", Prefetch("steps", steps)
-    ).get(slug=slug)
+    return Project.objects.prefetch_related("themes", "districts", Prefetch("steps", steps)).get(
+        slug=slug
+    )
 
 
 ORGANISATION_CACHE_KEY = "core:organisation-context:v1"

@@ -16,8 +16,10 @@ from .selectors import ORGANISATION_CACHE_KEY
 def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not isinstance(
-        value, (str, bytes, dict)
+    if (
+        isinstance(value, (list, tuple, set))
+        or hasattr(value, "__iter__")
+        and not isinstance(value, (str, bytes, dict))
     ):
         return [_jsonable(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:

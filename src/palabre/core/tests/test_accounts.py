@@ -50,7 +50,9 @@ def test_signup_confirm_then_login(client):
     client.post(path)
     assert EmailAddress.objects.get(user=user).verified
     client.logout()
-    response = client.post("/accounts/login/", {"login": "LEA.dupont@example.org", "password": SIGNUP["password1"]})
+    response = client.post(
+        "/accounts/login/", {"login": "LEA.dupont@example.org", "password": SIGNUP["password1"]}
+    )
     assert response.status_code == 302
     assert client.get("/settings/").status_code == 200
 
@@ -76,10 +78,14 @@ def test_six_wrong_passwords_lock_the_account(client):
             assert "Trop de tentatives" not in response.content.decode()
     assert response.status_code == 429
     assert "Trop de tentatives de connexion" in response.content.decode()
-    response = client.post("/accounts/login/", {"login": user.email, "password": "correct horse battery"})
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": "correct horse battery"}
+    )
     assert response.status_code == 429
     other = _verified_user()
-    response = client.post("/accounts/login/", {"login": other.email, "password": "correct horse battery"})
+    response = client.post(
+        "/accounts/login/", {"login": other.email, "password": "correct horse battery"}
+    )
     assert response.status_code == 302, "a lockout targets one account, not every account"
 
 
@@ -87,10 +93,15 @@ def test_profile_edit_keeps_input_on_error_and_saves(client):
     user = _verified_user(username="yasmine")
     _verified_user(username="taken")
     client.force_login(user)
-    response = client.post("/settings/", {"username": "taken", "bio": "Ma bio", "zip_code": "75011", "website": ""})
+    response = client.post(
+        "/settings/", {"username": "taken", "bio": "Ma bio", "zip_code": "75011", "website": ""}
+    )
     html = response.content.decode()
     assert "déjà pris" in html and "Ma bio" in html and 'value="75011"' in html
-    response = client.post("/settings/", {"username": "yasmine", "bio": "Ma bio", "zip_code": "75011", "website": "example.org"})
+    response = client.post(
+        "/settings/",
+        {"username": "yasmine", "bio": "Ma bio", "zip_code": "75011", "website": "example.org"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.bio, user.zip_code, user.website) == ("Ma bio", "75011", "https://example.org")
@@ -102,7 +113,9 @@ def test_profile_rejects_non_image_avatar(client):
     user = _verified_user(username="thuy")
     client.force_login(user)
     fake = SimpleUploadedFile("photo.png", b"not an image", content_type="image/png")
-    response = client.post("/settings/", {"username": "thuy", "bio": "", "zip_code": "", "website": "", "avatar": fake})
+    response = client.post(
+        "/settings/", {"username": "thuy", "bio": "", "zip_code": "", "website": "", "avatar": fake}
+    )
     assert response.status_code == 200
     assert "avatar" in response.context["form"].errors
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from palabre.core.models import ActionLog, Organisation, Project, Step
 
-from .factories import ProjectFactory, ThemeFactory, UserFactory
+from .factories import ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,9 @@ def test_administrator_creates_project_with_steps_and_it_is_logged(client, admin
 
 def test_step_kind_must_be_registered(client, administrator):
     client.force_login(administrator)
-    response = client.post(reverse("admin:core_project_add"), _project_post(**{"steps-0-kind": "nope"}))
+    response = client.post(
+        reverse("admin:core_project_add"), _project_post(**{"steps-0-kind": "nope"})
+    )
     assert response.status_code == 200
     assert not Project.objects.exists()
 
@@ -78,7 +80,16 @@ def test_update_and_delete_are_logged(client, administrator):
     client.force_login(administrator)
     theme = ThemeFactory(name="Culture")
     url = reverse("admin:core_theme_change", args=[theme.pk])
-    response = client.post(url, {"name": "Culture et patrimoine", "slug": theme.slug, "description": "", "colour": theme.colour, "position": 0})
+    response = client.post(
+        url,
+        {
+            "name": "Culture et patrimoine",
+            "slug": theme.slug,
+            "description": "",
+            "colour": theme.colour,
+            "position": 0,
+        },
+    )
     assert response.status_code == 302
     log = ActionLog.objects.get(action="update")
     assert log.changes == {"name": "Culture et patrimoine"}
@@ -90,7 +101,9 @@ def test_organisation_is_a_single_editable_row(client, administrator):
     client.force_login(administrator)
     response = client.get(reverse("admin:core_organisation_changelist"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:core_organisation_change", args=[Organisation.load().pk])
+    assert response["Location"] == reverse(
+        "admin:core_organisation_change", args=[Organisation.load().pk]
+    )
 
 
 def test_moderator_enters_back_office_but_not_content_admin(client, moderator):
@@ -113,7 +126,13 @@ def test_role_change_sets_staff_and_logs(client, administrator):
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in {"avatar", "groups", "password", "date_joined", "last_login", "charter_accepted_at"}}
+    data = {
+        k: v
+        for k, v in form.initial.items()
+        if v is not None
+        and k
+        not in {"avatar", "groups", "password", "date_joined", "last_login", "charter_accepted_at"}
+    }
     data.update({"role": "moderator", "is_active": "on"})
     response = client.post(url, data)
     assert response.status_code == 302, page.context["adminform"].form.errors

@@ -26,8 +26,18 @@ NOW = timezone.now()
 def _seed(n, themes, districts):
     for i in range(n):
         project = ProjectFactory(themes=themes, districts=districts)
-        StepFactory(project=project, position=0, starts_at=NOW - timedelta(days=10), ends_at=NOW - timedelta(days=5))
-        StepFactory(project=project, position=1, starts_at=NOW - timedelta(days=1) if i % 3 else NOW + timedelta(days=2), ends_at=NOW + timedelta(days=9))
+        StepFactory(
+            project=project,
+            position=0,
+            starts_at=NOW - timedelta(days=10),
+            ends_at=NOW - timedelta(days=5),
+        )
+        StepFactory(
+            project=project,
+            position=1,
+            starts_at=NOW - timedelta(days=1) if i % 3 else NOW + timedelta(days=2),
+            ends_at=NOW + timedelta(days=9),
+        )
 
 
 def _queries(client, url):
@@ -96,7 +106,13 @@ def test_project_list_filters_by_theme_district_status_and_search(client):
 
 def test_project_page_shows_timeline_and_highlights_current_step(client):
     project = ProjectFactory(body="<p>Un <strong>beau</strong> projet</p><script>alert(1)</script>")
-    StepFactory(project=project, position=0, title="Diagnostic", starts_at=NOW - timedelta(days=9), ends_at=NOW - timedelta(days=5))
+    StepFactory(
+        project=project,
+        position=0,
+        title="Diagnostic",
+        starts_at=NOW - timedelta(days=9),
+        ends_at=NOW - timedelta(days=5),
+    )
     current = StepFactory(project=project, position=1, title="Ateliers", slug="ateliers")
     html = client.get(project.get_absolute_url()).content.decode()
     assert "Diagnostic" in html and "Ateliers" in html

@@ -67,8 +67,12 @@ def test_project_status_sql_matches_python(ranges, expected):
 def test_step_status_filter_matches_property():
     project = ProjectFactory()
     steps = [
-        StepFactory(project=project, starts_at=NOW - timedelta(days=5), ends_at=NOW - timedelta(days=1)),
-        StepFactory(project=project, starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1)),
+        StepFactory(
+            project=project, starts_at=NOW - timedelta(days=5), ends_at=NOW - timedelta(days=1)
+        ),
+        StepFactory(
+            project=project, starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1)
+        ),
         StepFactory(project=project, starts_at=NOW + timedelta(days=1), ends_at=None),
         StepFactory(project=project, starts_at=None, ends_at=None),
     ]
@@ -81,9 +85,24 @@ def test_step_status_filter_matches_property():
 @pytest.mark.django_db
 def test_current_step_prefers_open_then_upcoming():
     project = ProjectFactory()
-    closed = StepFactory(project=project, position=0, starts_at=NOW - timedelta(days=9), ends_at=NOW - timedelta(days=5))
-    upcoming = StepFactory(project=project, position=2, starts_at=NOW + timedelta(days=5), ends_at=NOW + timedelta(days=9))
+    closed = StepFactory(
+        project=project,
+        position=0,
+        starts_at=NOW - timedelta(days=9),
+        ends_at=NOW - timedelta(days=5),
+    )
+    upcoming = StepFactory(
+        project=project,
+        position=2,
+        starts_at=NOW + timedelta(days=5),
+        ends_at=NOW + timedelta(days=9),
+    )
     assert Project.objects.get(pk=project.pk).current_step == upcoming
-    opened = StepFactory(project=project, position=1, starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+    opened = StepFactory(
+        project=project,
+        position=1,
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=1),
+    )
     assert Project.objects.get(pk=project.pk).current_step == opened
     assert closed.status == "closed"

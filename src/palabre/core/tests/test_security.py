@@ -28,7 +28,7 @@ def test_security_headers(client):
 def test_no_third_party_host_and_no_inline_script(client):
     html = client.get("/").content.decode()
     assert "<script>" not in html
-    for marker in ('src="http', "href=\"http", "//fonts.", "cdn"):
+    for marker in ('src="http', 'href="http', "//fonts.", "cdn"):
         assert marker not in html.replace('href="http://testserver', ""), marker
 
 
@@ -52,7 +52,11 @@ def test_production_settings_pass_check_deploy(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -121,7 +125,8 @@ def test_production_static_files_collect_and_render(tmp_path):
     script = (
         "import django; django.setup();"
         "from django.core.management import call_command;"
-        "call_command('migrate', verbosity=0); call_command('collectstatic', interactive=False, verbosity=0);"
+        "call_command('migrate', verbosity=0);"
+        "call_command('collectstatic', interactive=False, verbosity=0);"
         "from django.test import Client; r = Client().get('/');"
         "assert r.status_code == 200, r.status_code;"
         "html = r.content.decode(); assert '/static/palabre/css/palabre.' in html, html[:500];"
@@ -130,6 +135,10 @@ def test_production_static_files_collect_and_render(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import sys; sys.path.insert(0, 'src'); {script}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
