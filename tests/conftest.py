@@ -1,0 +1,140 @@
+"""Fixtures shared by the cross-cutting tests: the system Chromium driven by Playwright.
+
+The browser is started once per session (per xdist worker); every test gets a fresh browser
+context, so cookies, storage and the language choice never leak from one test to the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the main thread; Django refuses ORM calls from a
+# thread with a running loop unless told otherwise. Must be set before anything starts.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+CHROMIUM = os.environ.get("PALABRE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG of ``page`` under ``test-artifacts/`` and return its path."""
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "page"
+    path = ARTIFACTS_DIR / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the item, so fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Lockouts, rate limits and the cached organisation live in the cache: start clean."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    yield pw
+    pw.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (scripts/system-deps chromium)")
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(request, browser, live_server):
+    """Factory: ``new_page(language="en", viewport=MOBILE)`` opens a page in a fresh context.
+
+    ``language`` sets the ``django_language`` cookie (the header switcher's effect). Every page
+    opened is screenshotted into ``test-artifacts/`` when the test fails.
+    """
+    from django.conf import settings
+
+    contexts = []
+
+    def make(*, language: str | None = None, viewport: dict | None = None):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="fr-FR",
+            viewport=viewport or DESKTOP,
+        )
+        context.set_default_timeout(10_000)
+        if language:
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+            )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+
+    report = getattr(request.node, "rep_call", None)
+    failed = report is None or report.failed
+    for index, context in enumerate(contexts):
+        if failed:
+            for number, page in enumerate(context.pages):
+                # A screenshot that fails must not hide the test's own failure.
+                with contextlib.suppress(Exception):
+                    screenshot(page, f"FAILED-{request.node.name}-{index}-{number}")
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in a fresh French browser context, against the live server."""
+    return new_page()
+
+
+@pytest.fixture
+def log_in(live_server):
+    """``log_in(page, user)``: put an authenticated session cookie into the page's context."""
+    from django.conf import settings
+    from django.test import Client
+
+    def do(page, user):
+        client = Client()
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return do
