@@ -80,7 +80,7 @@ def test_sign_up_confirm_profile_language_and_log_out(page, live_server):
     assert user.emailaddress_set.get().verified
 
     # Profile settings: edit, save, read the message, see the public profile.
-    page.get_by_role("navigation", name="Mon compte").get_by_role("link", name="alex").click()
+    page.get_by_role("navigation", name="Mon compte").get_by_role("link", name="Mon compte").click()
     page.wait_for_url("**/settings/")
     page.locator("#id_bio").fill("Cycliste et jardinière au centre-ville.")
     page.locator("#id_zip_code").fill("75011")
