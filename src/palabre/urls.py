@@ -20,6 +20,7 @@ urlpatterns = [
     path("settings/account/", views.settings_account, name="settings_account"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("language/<str:code>/", views.language_switch, name="language_switch"),
     path("organisation.css", views.organisation_css, name="organisation_css"),
     path("healthz", views.healthz, name="healthz"),
     path("__trivial__", views.trivial),

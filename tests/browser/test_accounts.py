@@ -102,15 +102,15 @@ def test_sign_up_confirm_profile_language_and_log_out(page, live_server):
     assert page.get_by_text("Cycliste et jardinière au centre-ville.").is_visible()
     assert "75011" not in page.locator("main").inner_text(), "the zip code is never public"
 
-    # Switch to English with the header button, on the same page.
-    switch = page.locator("header form.lang-switch button[value='en']")
+    # Switch to English with the header link, on the same page.
+    switch = page.locator("header nav.lang-switch a[hreflang='en']")
     assert switch.get_attribute("lang") == "en"
     switch.click()
     page.wait_for_url("**/profile/alex/")
     assert page.locator("html").get_attribute("lang") == "en"
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get(settings.LANGUAGE_COOKIE_NAME) == "en"
-    back = page.locator("header form.lang-switch button[value='fr']")
+    back = page.locator("header nav.lang-switch a[hreflang='fr']")
     assert back.inner_text().strip() == "Français"
     assert back.get_attribute("lang") == "fr"
     logout_label = _english("Se déconnecter")

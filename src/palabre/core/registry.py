@@ -20,6 +20,7 @@ class StepKind:
     description: str = ""
     icon: str = "step"
     participatory: bool = False  # True when participants contribute or vote in this kind
+    cacheable: bool = False  # True when the anonymous page is the same for every visitor
     extra: dict = field(default_factory=dict)
 
     def render(self, request: HttpRequest, *, project, step) -> HttpResponse:

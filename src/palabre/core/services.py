@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import pagecache
 from .models import ActionLog, Organisation, Page, User
 from .selectors import ORGANISATION_CACHE_KEY
 
@@ -44,6 +45,7 @@ def action_log_record(
 def _invalidate(obj: models.Model) -> None:
     if isinstance(obj, (Organisation, Page)):
         transaction.on_commit(lambda: cache.delete(ORGANISATION_CACHE_KEY))
+    transaction.on_commit(pagecache.bump)
 
 
 @transaction.atomic
@@ -96,4 +98,12 @@ def user_set_role(*, actor, user: User, role: str) -> User:
     user.is_staff = role in {User.Role.MODERATOR, User.Role.ADMINISTRATOR} or user.is_superuser
     user.save(update_fields=["role", "is_staff"])
     action_log_record(actor=actor, action="set_role", obj=user, changes={"role": role})
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the participant's language (for emails sent to them)."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

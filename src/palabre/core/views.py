@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -7,6 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import permissions, phases, selectors, services, settings_tabs
 from .forms import ProfileForm, ProjectFilterForm
 from .models import District, Page, Project, Theme
+from .pagecache import anonymous_page_cache
 
 PROJECTS_PER_PAGE = 24
 
 
+@anonymous_page_cache
 def home(request):
     projects = list(selectors.project_list(request.user)[:60])
     open_projects = [p for p in projects if p.status == phases.Status.OPEN][:6]
@@ -35,6 +39,7 @@ def home(request):
     )
 
 
+@anonymous_page_cache
 def project_list(request):
     themes = list(Theme.objects.all())
     districts = list(District.objects.all())
@@ -80,6 +85,7 @@ def _visible_project(request, slug):
     return project, None
 
 
+@anonymous_page_cache
 def project_detail(request, slug):
     project, refusal = _visible_project(request, slug)
     if refusal:
@@ -91,6 +97,7 @@ def project_detail(request, slug):
     )
 
 
+@anonymous_page_cache
 def step_detail(request, slug, step_slug):
     project, refusal = _visible_project(request, slug)
     if refusal:
@@ -101,9 +108,13 @@ def step_detail(request, slug, step_slug):
     spec = step.kind_spec
     if spec is None:
         raise Http404(_("Ce type d'étape n'est pas disponible."))
-    return spec.render(request, project=project, step=step)
+    response = spec.render(request, project=project, step=step)
+    # Kinds whose anonymous page is the same for every visitor declare ``cacheable``.
+    response.page_cacheable = spec.cacheable
+    return response
 
 
+@anonymous_page_cache
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     projects = selectors.project_list(request.user, theme=slug)
@@ -115,6 +126,7 @@ def theme_detail(request, slug):
     )
 
 
+@anonymous_page_cache
 def district_detail(request, slug):
     district = get_object_or_404(District, slug=slug)
     projects = selectors.project_list(request.user, district=slug)
@@ -126,6 +138,7 @@ def district_detail(request, slug):
     )
 
 
+@anonymous_page_cache
 def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
     return render(request, "core/page_detail.html", {"page": page})
@@ -176,6 +189,27 @@ def organisation_css(request):
     org = selectors.organisation_context()["organisation"]
     css = render_to_string("core/organisation.css", {"organisation": org})
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+def language_switch(request, code):
+    """Switch language with a plain link (no per-visitor token, so public pages stay cacheable)."""
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+        )
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=code)
+    return response
 
 
 @require_GET

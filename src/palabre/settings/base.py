@@ -14,6 +14,7 @@ SECRET_KEY = ENV.secret_key
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 SITE_URL = ENV.site_url
+PAGE_CACHE_SECONDS = ENV.page_cache_seconds
 
 INSTALLED_APPS = [
     "palabre.core",

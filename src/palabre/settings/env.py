@@ -92,6 +92,7 @@ class Env:
     secure_ssl_redirect: bool
     behind_proxy: bool
     site_url: str
+    page_cache_seconds: int
 
 
 def read() -> Env:
@@ -112,6 +113,7 @@ def read() -> Env:
         secure_ssl_redirect=_bool(os.environ.get("SECURE_SSL_REDIRECT"), not debug),
         behind_proxy=_bool(os.environ.get("BEHIND_PROXY"), False),
         site_url=os.environ.get("SITE_URL") or "http://127.0.0.1:8000",
+        page_cache_seconds=int(os.environ.get("PAGE_CACHE_SECONDS") or 60),
     )
 
 

@@ -13,5 +13,6 @@ PRESENTATION = registry.register(
         description=_("Un texte daté : contexte, calendrier, résultats."),
         view=step_view,
         icon="info",
+        cacheable=True,
     )
 )

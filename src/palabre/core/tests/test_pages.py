@@ -201,3 +201,44 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content.startswith(b"ok")
+
+
+def test_language_link_sets_cookie_and_refuses_foreign_redirects(client):
+    response = client.get("/language/en/?next=/projects/")
+    assert response.status_code == 302 and response["Location"] == "/projects/"
+    assert response.cookies["django_language"].value == "en"
+    response = client.get("/language/en/?next=https://evil.example.com/")
+    assert response["Location"] == "/"
+    response = client.get("/language/xx/?next=/")
+    assert "django_language" not in response.cookies
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/language/en/?next=/")
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_anonymous_page_cache_serves_until_content_changes(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from palabre.core import services
+
+    settings.PAGE_CACHE_SECONDS = 60
+    theme = ThemeFactory(name="Culture")
+    ProjectFactory(title="Premier projet", themes=[theme])
+    first = client.get("/projects/")
+    assert first["X-Page-Cache"] == "miss" and "csrftoken" not in first.cookies
+    assert client.get("/projects/")["X-Page-Cache"] == "hit"
+    # Another language is another page.
+    client.cookies["django_language"] = "en"
+    assert client.get("/projects/")["X-Page-Cache"] == "miss"
+    del client.cookies["django_language"]
+    # An organiser's change through the services invalidates every cached page.
+    new = ProjectFactory.build(title="Nouveau projet", slug="nouveau")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_save(actor=None, obj=new, created=True)
+    response = client.get("/projects/")
+    assert response["X-Page-Cache"] == "miss" and "Nouveau projet" in response.content.decode()
+    # Logged-in visitors never get the shared page.
+    client.force_login(UserFactory())
+    assert "X-Page-Cache" not in client.get("/projects/")

@@ -1,0 +1,88 @@
+"""Whole-page cache for anonymous visitors.
+
+Public pages are the same for every anonymous visitor in one language (no CSRF token, no
+per-visitor content), so they are rendered once and served from the cache until either
+the content changes (``bump()``, called by every service that changes public content) or
+``PAGE_CACHE_SECONDS`` pass (step and project statuses derive from the clock).
+
+With one process the local-memory cache is enough; with several processes, ``REDIS_URL``
+shares both the pages and the version, so a change is visible everywhere at once. Without
+Redis, another process may serve a page up to ``PAGE_CACHE_SECONDS`` old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "pagecache:version"
+
+
+def version() -> int:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        value = 1
+        cache.add(VERSION_KEY, value, None)
+    return value
+
+
+def bump() -> None:
+    """Invalidate every cached page (content changed)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def _cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(settings, "PAGE_CACHE_SECONDS", 0) <= 0:
+        return False
+    if request.user.is_authenticated:
+        return False
+    # A pending flash message (e.g. "you are logged out") makes the page personal.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"pagecache:{version()}:{get_language()}:{path}"
+
+
+def anonymous_page_cache(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            status, content_type, body = hit
+            response = HttpResponse(body, status=status, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and getattr(response, "page_cacheable", True)
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Set-Cookie")
+        ):
+            cache.set(
+                key,
+                (response.status_code, response["Content-Type"], response.content),
+                settings.PAGE_CACHE_SECONDS,
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
