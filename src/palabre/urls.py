@@ -5,12 +5,18 @@ from django.views.static import serve
 
 from palabre.backoffice.site import site as backoffice_site
 from palabre.core import views
+from palabre.core.registry import registry
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("projects/<slug:slug>/<slug:step_slug>/", views.step_detail, name="step"),
+    *[
+        path("projects/<slug:slug>/<slug:step_slug>/", include((spec.urls, spec.kind)))
+        for spec in registry
+        if spec.urls
+    ],
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("districts/<slug:slug>/", views.district_detail, name="district"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),
@@ -19,6 +25,7 @@ urlpatterns = [
     path("settings/", views.settings_profile, name="settings_profile"),
     path("settings/account/", views.settings_account, name="settings_account"),
     path("accounts/", include("allauth.urls")),
+    path("participation/", include("palabre.participation.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("language/<str:code>/", views.language_switch, name="language_switch"),
     path("organisation.css", views.organisation_css, name="organisation_css"),

@@ -21,6 +21,10 @@ class StepKind:
     icon: str = "step"
     participatory: bool = False  # True when participants contribute or vote in this kind
     cacheable: bool = False  # True when the anonymous page is the same for every visitor
+    # ``recompute_counters(fix=bool) -> list[str]``: rebuild cached counters, return drifts.
+    recompute_counters: Callable[..., list[str]] | None = None
+    # Dotted path of a URLconf mounted under /projects/<slug>/<step-slug>/ (namespace = kind).
+    urls: str | None = None
     extra: dict = field(default_factory=dict)
 
     def render(self, request: HttpRequest, *, project, step) -> HttpResponse:

@@ -97,14 +97,25 @@ def project_detail(request, slug):
     )
 
 
-@anonymous_page_cache
-def step_detail(request, slug, step_slug):
+def resolve_step(request, slug, step_slug, kind: str | None = None):
+    """(project, step, refusal): the step if the visitor may see its project.
+
+    Components use it for their own pages under ``/projects/<slug>/<step-slug>/…``.
+    """
     project, refusal = _visible_project(request, slug)
     if refusal:
-        return refusal
+        return None, None, refusal
     step = next((s for s in project.ordered_steps if s.slug == step_slug), None)
-    if step is None:
+    if step is None or (kind is not None and step.kind != kind):
         raise Http404(_("Étape introuvable."))
+    return project, step, None
+
+
+@anonymous_page_cache
+def step_detail(request, slug, step_slug):
+    project, step, refusal = resolve_step(request, slug, step_slug)
+    if refusal:
+        return refusal
     spec = step.kind_spec
     if spec is None:
         raise Http404(_("Ce type d'étape n'est pas disponible."))

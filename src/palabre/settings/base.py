@@ -19,7 +19,9 @@ PAGE_CACHE_SECONDS = ENV.page_cache_seconds
 INSTALLED_APPS = [
     "palabre.core",
     "palabre.backoffice",
+    "palabre.participation",
     "palabre.components.presentation",
+    "palabre.components.consultation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationConfig(AppConfig):
+    name = "palabre.components.consultation"
+    label = "consultation"
+    verbose_name = _("Consultation")
+
+    def ready(self):
+        from . import component  # noqa: F401 - registers the step kind

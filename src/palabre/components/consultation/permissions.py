@@ -1,0 +1,80 @@
+"""Who may do what in a consultation (house rule 6): each returns allowed + reason."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from palabre.core.permissions import ALLOWED, Decision
+from palabre.participation import requirements as req
+
+from .models import Section, VoteWidget
+
+
+def _step(section: Section):
+    return section.consultation.step
+
+
+def contribute(user, section: Section) -> Decision:
+    return req.all_of(req.logged_in(user), req.step_open(_step(section)))
+
+
+def opinion_create(user, section: Section) -> Decision:
+    decision = contribute(user, section)
+    if not decision:
+        return decision
+    if section.authors == Section.Authors.ORGANISERS and not user.is_organiser:
+        return Decision(
+            False, _("Dans cette section, seuls les organisateurs proposent des textes.")
+        )
+    return ALLOWED
+
+
+def version_create(user, opinion) -> Decision:
+    if not opinion.section.allow_versions:
+        return Decision(False, _("Les amendements ne sont pas ouverts sur cette section."))
+    return contribute(user, opinion.section)
+
+
+def argument_create(user, parent) -> Decision:
+    section = _section_of(parent)
+    if not section.allow_arguments:
+        return Decision(False, _("Les arguments ne sont pas ouverts sur cette section."))
+    return contribute(user, section)
+
+
+def source_create(user, parent) -> Decision:
+    section = _section_of(parent)
+    if not section.allow_sources:
+        return Decision(False, _("Les sources ne sont pas ouvertes sur cette section."))
+    return contribute(user, section)
+
+
+def contribution_edit(user, obj) -> Decision:
+    if not user.is_authenticated or obj.author_id != user.pk:
+        return Decision(False, _("Seul·e l'auteur·rice peut modifier sa contribution."))
+    if obj.is_trashed:
+        return Decision(False, _("Une contribution modérée ne peut plus être modifiée."))
+    return req.step_open(_step(_section_of(obj)))
+
+
+def vote(user, section: Section) -> Decision:
+    if section.vote_widget == VoteWidget.NONE:
+        return Decision(False, _("Le vote n'est pas ouvert sur cette section."))
+    return req.all_of(req.confirmed_email(user), req.step_open(_step(section)))
+
+
+def small_vote(user, parent) -> Decision:
+    """Votes on arguments and sources ("utile")."""
+    return req.all_of(req.confirmed_email(user), req.step_open(_step(_section_of(parent))))
+
+
+def _section_of(obj) -> Section:
+    from .models import Argument, Opinion, Source, Version
+
+    if isinstance(obj, Opinion):
+        return obj.section
+    if isinstance(obj, Version):
+        return obj.opinion.section
+    if isinstance(obj, (Argument, Source)):
+        return _section_of(obj.parent)
+    raise TypeError(obj)

@@ -1,0 +1,178 @@
+"""Reads of the consultation (house rule 4): fixed query counts whatever the volume."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models.functions import Least, Mod
+
+from palabre.core import pagecache
+
+from .models import (
+    Argument,
+    ArgumentVote,
+    Consultation,
+    Opinion,
+    OpinionVote,
+    Section,
+    Sort,
+    Source,
+    SourceVote,
+    Version,
+    VersionVote,
+)
+
+
+def consultation_for_step(step) -> Consultation:
+    consultation, _created = Consultation.objects.get_or_create(step=step)
+    return consultation
+
+
+def section_tree(consultation: Consultation) -> list[Section]:
+    """Top-level sections, each with ``.subsections`` (one query)."""
+    sections = list(consultation.sections.all())
+    by_parent: dict[int | None, list[Section]] = {}
+    for section in sections:
+        by_parent.setdefault(section.parent_id, []).append(section)
+    for section in sections:
+        section.subsections = by_parent.get(section.pk, [])
+    return by_parent.get(None, [])
+
+
+def _random_key(seed: int):
+    # Portable "random but stable for a visitor" order: a permutation of ids by the seed.
+    return Mod(F("id") * Value(7919, output_field=IntegerField()) + Value(seed), Value(100003))
+
+
+SORTS = {
+    Sort.VOTES: ["-votes_total", "-id"],
+    Sort.AGREE: ["-votes_ok", "-id"],
+    Sort.CONTROVERSIAL: ["-controversy", "-votes_total", "-id"],
+    Sort.NEWEST: ["-created_at", "-id"],
+    Sort.OLDEST: ["created_at", "id"],
+    Sort.ARGUMENTS: ["-arguments_total", "-id"],
+}
+
+
+def section_opinions(section: Section, *, sort: str, seed: int) -> QuerySet[Opinion]:
+    qs = (
+        Opinion.objects.filter(section=section, published=True)
+        .select_related("author")
+        .annotate(
+            votes_total=F("votes_ok") + F("votes_mitigated") + F("votes_nok"),
+            arguments_total=F("arguments_for_count") + F("arguments_against_count"),
+            controversy=Least("votes_ok", "votes_nok"),
+        )
+    )
+    if sort == Sort.RANDOM:
+        order = ["-pinned", _random_key(seed).asc(), "id"]
+    elif sort in SORTS:
+        order = ["-pinned", *SORTS[sort]]
+    else:
+        order = ["-pinned", "position", "id"]
+    return qs.order_by(*order)
+
+
+def opinion_detail(step, pk: int) -> Opinion:
+    return (
+        Opinion.objects.select_related("author", "section", "section__consultation")
+        .filter(section__consultation__step=step, published=True)
+        .get(pk=pk)
+    )
+
+
+def version_detail(opinion: Opinion, pk: int) -> Version:
+    return (
+        Version.objects.select_related("author").filter(opinion=opinion, published=True).get(pk=pk)
+    )
+
+
+def arguments(parent, kind: str) -> QuerySet[Argument]:
+    field = "opinion" if isinstance(parent, Opinion) else "version"
+    return (
+        Argument.objects.filter(**{field: parent}, kind=kind, published=True)
+        .select_related("author")
+        .order_by("-votes_count", "id")
+    )
+
+
+def sources(parent) -> QuerySet[Source]:
+    field = "opinion" if isinstance(parent, Opinion) else "version"
+    return (
+        Source.objects.filter(**{field: parent}, published=True)
+        .select_related("author")
+        .order_by("-votes_count", "id")
+    )
+
+
+def versions(opinion: Opinion) -> QuerySet[Version]:
+    return (
+        Version.objects.filter(opinion=opinion, published=True)
+        .select_related("author")
+        .annotate(votes_total=F("votes_ok") + F("votes_mitigated") + F("votes_nok"))
+        .order_by("-votes_total", "id")
+    )
+
+
+def my_values(user, vote_model, fk: str, objects) -> dict[int, str]:
+    """The participant's vote value per object, for a page of objects (one query)."""
+    ids = [o.pk for o in objects]
+    if not user.is_authenticated or not ids:
+        return {}
+    rows = vote_model.objects.filter(user=user, **{f"{fk}__in": ids})
+    if vote_model in (OpinionVote, VersionVote):
+        return dict(rows.values_list(f"{fk}_id", "value"))
+    return dict.fromkeys(rows.values_list(f"{fk}_id", flat=True), "on")
+
+
+def my_small_votes(user, arguments_and_sources) -> tuple[set[int], set[int]]:
+    args = [o for o in arguments_and_sources if isinstance(o, Argument)]
+    srcs = [o for o in arguments_and_sources if isinstance(o, Source)]
+    return (
+        set(my_values(user, ArgumentVote, "argument", args)),
+        set(my_values(user, SourceVote, "source", srcs)),
+    )
+
+
+def statistics(consultation: Consultation) -> dict:
+    """Figures of the consultation, cached until content changes (or one minute)."""
+    key = f"consultation:stats:{consultation.pk}:{pagecache.version()}"
+    stats = cache.get(key)
+    if stats is not None:
+        return stats
+    opinions = Opinion.objects.filter(section__consultation=consultation, published=True)
+    versions_qs = Version.objects.filter(opinion__in=opinions, published=True)
+    args = Argument.objects.filter(published=True, opinion__in=opinions).union(
+        Argument.objects.filter(published=True, version__in=versions_qs)
+    )
+    srcs_count = (
+        Source.objects.filter(published=True, opinion__in=opinions).count()
+        + Source.objects.filter(published=True, version__in=versions_qs).count()
+    )
+    votes = (
+        OpinionVote.objects.filter(opinion__in=opinions).count()
+        + VersionVote.objects.filter(version__in=versions_qs).count()
+    )
+    authors = set(opinions.values_list("author_id", flat=True).distinct())
+    authors |= set(versions_qs.values_list("author_id", flat=True).distinct())
+    authors |= set(
+        Argument.objects.filter(published=True, opinion__in=opinions)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+    authors |= set(
+        OpinionVote.objects.filter(opinion__in=opinions)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    authors.discard(None)
+    stats = {
+        "contributors": len(authors),
+        "opinions": opinions.count(),
+        "versions": versions_qs.count(),
+        "arguments": args.count(),
+        "sources": srcs_count,
+        "votes": votes,
+    }
+    cache.set(key, stats, 60)
+    return stats

@@ -1,0 +1,330 @@
+"""Writes of the consultation (house rule 3): keyword-only, one transaction each."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from palabre.core import pagecache
+from palabre.core.models import User
+from palabre.core.services import action_log_record
+from palabre.participation.requirements import has_confirmed_email
+
+from . import permissions
+from .models import (
+    VALUE_FIELD,
+    Argument,
+    ArgumentVote,
+    Opinion,
+    OpinionVote,
+    Section,
+    Source,
+    SourceVote,
+    Version,
+    VersionVote,
+    VoteValue,
+)
+
+
+class Refused(ValidationError):
+    """An action refused by a permission; the message says why."""
+
+
+def _check(decision) -> None:
+    if not decision:
+        raise Refused(decision.reason)
+
+
+def _lock_user(user) -> None:
+    """Serialise one participant's writes (double clicks, several browsers)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _publish_state(author, obj) -> None:
+    obj.author = author
+    obj.published = has_confirmed_email(author)
+    obj.published_at = timezone.now() if obj.published else None
+
+
+def _clean(value: str, field: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("Ce champ est obligatoire.")})
+    if max_length and len(value) > max_length:
+        raise ValidationError({field: _("Ce texte est trop long.")})
+    return value
+
+
+def _saved(obj):
+    obj.full_clean(exclude=["author"])
+    obj.save()
+    if obj.published:
+        obj.recount_parents()
+        transaction.on_commit(pagecache.bump)
+    return obj
+
+
+@transaction.atomic
+def opinion_create(*, author, section: Section, title: str, body: str) -> Opinion:
+    _check(permissions.opinion_create(author, section))
+    opinion = Opinion(
+        section=section,
+        title=_clean(title, "title", 200),
+        body=_clean(body, "body"),
+        position=(section.opinions.count() + 1),
+    )
+    _publish_state(author, opinion)
+    return _saved(opinion)
+
+
+@transaction.atomic
+def contribution_update(*, author, obj, **fields):
+    """The author edits an opinion, version, argument or source while the step is open."""
+    _check(permissions.contribution_edit(author, obj))
+    for name, value in fields.items():
+        setattr(obj, name, _clean(value, name) if name in {"title", "body"} else value)
+    has_votes = getattr(obj, "votes_total", 0) or getattr(obj, "votes_count", 0)
+    if has_votes:
+        obj.edited_after_votes = True
+    obj.full_clean(exclude=["author"])
+    obj.save()
+    transaction.on_commit(pagecache.bump)
+    return obj
+
+
+@transaction.atomic
+def version_create(*, author, opinion: Opinion, title: str, body: str, explanation: str = ""):
+    _check(permissions.version_create(author, opinion))
+    version = Version(
+        opinion=opinion,
+        title=_clean(title, "title", 200),
+        body=_clean(body, "body"),
+        explanation=(explanation or "").strip(),
+    )
+    _publish_state(author, version)
+    return _saved(version)
+
+
+def _attach(obj, parent) -> None:
+    if isinstance(parent, Opinion):
+        obj.opinion = parent
+    elif isinstance(parent, Version):
+        obj.version = parent
+    else:
+        raise TypeError(parent)
+
+
+@transaction.atomic
+def argument_create(*, author, parent, kind: str, body: str) -> Argument:
+    _check(permissions.argument_create(author, parent))
+    if kind not in Argument.Kind.values:
+        raise ValidationError({"kind": _("Choisissez « pour » ou « contre ».")})
+    argument = Argument(kind=kind, body=_clean(body, "body", 2000))
+    _attach(argument, parent)
+    _publish_state(author, argument)
+    return _saved(argument)
+
+
+@transaction.atomic
+def source_create(*, author, parent, title: str, link: str, category: str, body: str = ""):
+    _check(permissions.source_create(author, parent))
+    source = Source(
+        title=_clean(title, "title", 200),
+        link=_clean(link, "link", 500),
+        category=category,
+        body=(body or "").strip(),
+    )
+    _attach(source, parent)
+    _publish_state(author, source)
+    return _saved(source)
+
+
+def _valued_vote(*, user, target, vote_model, fk: str, value: str | None):
+    if value is not None and value not in VoteValue.values:
+        raise ValidationError(_("Ce vote n'existe pas."))
+    _lock_user(user)
+    existing = vote_model.objects.filter(**{fk: target, "user": user}).first()
+    model = type(target)
+    if existing is not None:
+        if existing.value == value:
+            return existing
+        model.objects.filter(pk=target.pk).update(
+            **{VALUE_FIELD[existing.value]: F(VALUE_FIELD[existing.value]) - 1}
+        )
+        if value is None:
+            existing.delete()
+            return None
+        existing.value = value
+        existing.save(update_fields=["value"])
+    elif value is None:
+        return None
+    else:
+        existing = vote_model.objects.create(**{fk: target, "user": user, "value": value})
+    model.objects.filter(pk=target.pk).update(**{VALUE_FIELD[value]: F(VALUE_FIELD[value]) + 1})
+    return existing
+
+
+def _section_widget_value(section: Section, value: str | None) -> str | None:
+    if value is not None and section.vote_widget == "simple" and value != VoteValue.OK:
+        raise ValidationError(_("Sur cette section, on ne peut que soutenir une proposition."))
+    return value
+
+
+@transaction.atomic
+def opinion_vote(*, user, opinion: Opinion, value: str | None) -> OpinionVote | None:
+    """Cast, change (another value) or withdraw (``value=None``) one's vote."""
+    _check(permissions.vote(user, opinion.section))
+    if not opinion.published or opinion.is_trashed:
+        raise Refused(_("On ne peut pas voter sur cette contribution."))
+    value = _section_widget_value(opinion.section, value)
+    return _valued_vote(
+        user=user, target=opinion, vote_model=OpinionVote, fk="opinion", value=value
+    )
+
+
+@transaction.atomic
+def version_vote(*, user, version: Version, value: str | None) -> VersionVote | None:
+    _check(permissions.vote(user, version.opinion.section))
+    if not version.published or version.is_trashed:
+        raise Refused(_("On ne peut pas voter sur cette contribution."))
+    value = _section_widget_value(version.opinion.section, value)
+    return _valued_vote(
+        user=user, target=version, vote_model=VersionVote, fk="version", value=value
+    )
+
+
+def _toggle(*, user, target, vote_model, fk: str, on: bool):
+    _check(permissions.small_vote(user, target.parent))
+    if not target.published or target.is_trashed:
+        raise Refused(_("On ne peut pas voter sur cette contribution."))
+    _lock_user(user)
+    existing = vote_model.objects.filter(**{fk: target, "user": user}).first()
+    if on and existing is None:
+        vote_model.objects.create(**{fk: target, "user": user})
+        type(target).objects.filter(pk=target.pk).update(votes_count=F("votes_count") + 1)
+    elif not on and existing is not None:
+        existing.delete()
+        type(target).objects.filter(pk=target.pk).update(votes_count=F("votes_count") - 1)
+    return on
+
+
+@transaction.atomic
+def argument_vote(*, user, argument: Argument, on: bool) -> bool:
+    return _toggle(user=user, target=argument, vote_model=ArgumentVote, fk="argument", on=on)
+
+
+@transaction.atomic
+def source_vote(*, user, source: Source, on: bool) -> bool:
+    return _toggle(user=user, target=source, vote_model=SourceVote, fk="source", on=on)
+
+
+HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<md>.+)|(?P<art>(?:Article|Art\.)\s+\S.*))\s*$", re.I)
+
+
+def split_text(text: str) -> list[tuple[str, str]]:
+    """Cut a pasted text into (heading, body HTML) pairs, one per article or heading."""
+    parts: list[tuple[str, list[str]]] = []
+    for line in (text or "").replace("\r\n", "\n").split("\n"):
+        match = HEADING.match(line)
+        if match:
+            parts.append(((match.group("md") or match.group("art")).strip(), []))
+        elif parts:
+            parts[-1][1].append(line)
+    result = []
+    for title, lines in parts:
+        paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n") if p.strip()]
+        body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        result.append((title[:200], body))
+    return result
+
+
+@transaction.atomic
+def consultation_import_text(*, actor, section: Section, text: str) -> list[Opinion]:
+    """The organiser pastes a text with headings and gets one opinion per article."""
+    parts = split_text(text)
+    if not parts:
+        raise ValidationError(
+            _("Aucun titre trouvé : commencez chaque article par « Article 1 » ou « ## Titre ».")
+        )
+    start = section.opinions.count()
+    opinions = []
+    for i, (title, body) in enumerate(parts, start=1):
+        opinion = Opinion(
+            section=section,
+            title=title,
+            body=body or "<p></p>",
+            position=start + i,
+            author=actor,
+            published=True,
+            published_at=timezone.now(),
+        )
+        opinion.save()
+        opinions.append(opinion)
+    opinions[0].recount_parents()
+    action_log_record(
+        actor=actor, action="consultation_import", obj=section, changes={"opinions": len(parts)}
+    )
+    transaction.on_commit(pagecache.bump)
+    return opinions
+
+
+def _count(model, fk: str, **filters):
+    rows = (
+        model.objects.filter(**{fk: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def _expected_counters(model, vote_model, fk: str) -> dict:
+    expected = {}
+    if vote_model is not None:
+        for value, field in VALUE_FIELD.items():
+            expected[field] = _count(vote_model, fk, value=value)
+        expected["arguments_for_count"] = _count(Argument, fk, published=True, kind="for")
+        expected["arguments_against_count"] = _count(Argument, fk, published=True, kind="against")
+        expected["sources_count"] = _count(Source, fk, published=True)
+    if model is Opinion:
+        expected["versions_count"] = _count(Version, "opinion", published=True)
+    return expected
+
+
+def counters_recompute(*, fix: bool = True) -> list[str]:
+    """Recompute every cached counter from the rows; return the drifts found (rule 5)."""
+    plans = [
+        (Opinion, _expected_counters(Opinion, OpinionVote, "opinion")),
+        (Version, _expected_counters(Version, VersionVote, "version")),
+        (Argument, {"votes_count": _count(ArgumentVote, "argument")}),
+        (Source, {"votes_count": _count(SourceVote, "source")}),
+        (Section, {"opinions_count": _count(Opinion, "section", published=True)}),
+    ]
+    drifts: list[str] = []
+    with transaction.atomic():
+        for model, expected in plans:
+            annotations = {f"expected_{name}": expr for name, expr in expected.items()}
+            mismatch = Q()
+            for name in expected:
+                mismatch |= ~Q(**{name: F(f"expected_{name}")})
+            rows = model.objects.annotate(**annotations).filter(mismatch)
+            for obj in rows.values("pk", *expected, *annotations):
+                changes = {}
+                for name in expected:
+                    if obj[name] != obj[f"expected_{name}"]:
+                        drifts.append(
+                            f"{model.__name__} #{obj['pk']} {name}: "
+                            f"{obj[name]} ≠ {obj[f'expected_{name}']}"
+                        )
+                        changes[name] = obj[f"expected_{name}"]
+                if fix and changes:
+                    model.objects.filter(pk=obj["pk"]).update(**changes)
+    return drifts

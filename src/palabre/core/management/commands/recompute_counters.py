@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from palabre.core.registry import registry
+
+
+class Command(BaseCommand):
+    help = "Recompute every cached counter from the rows it caches and report drift."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="report only, fix nothing")
+
+    def handle(self, *args, check=False, **options):
+        drifts: list[str] = []
+        for spec in registry:
+            if spec.recompute_counters is not None:
+                drifts += spec.recompute_counters(fix=not check)
+        for line in drifts:
+            self.stdout.write(line)
+        self.stdout.write(f"{len(drifts)} counter drift(s) {'found' if check else 'fixed'}.")
+        if check and drifts:
+            raise CommandError("cached counters drift from the rows")
