@@ -234,6 +234,11 @@ class Project(models.Model):
         help_text=_("Le projet n'apparaît au public qu'à partir de cette date."),
     )
     position = models.IntegerField(_("ordre d'affichage"), default=0)
+    # Cached from the steps (house rule 5), kept up to date by ``services.project_dates_refresh``.
+    first_start = models.DateTimeField(_("début"), null=True, blank=True, editable=False)
+    last_end = models.DateTimeField(_("fin"), null=True, blank=True, editable=False)
+    open_ended = models.BooleanField(_("sans date de fin"), default=False, editable=False)
+    step_count = models.PositiveIntegerField(_("étapes"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -241,7 +246,11 @@ class Project(models.Model):
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
         ordering = ["position", "-published_at", "id"]
-        indexes = [models.Index(fields=["visibility", "published_at"])]
+        indexes = [
+            models.Index(fields=["visibility", "published_at"]),
+            models.Index(fields=["first_start"]),
+            models.Index(fields=["last_end"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -255,17 +264,10 @@ class Project(models.Model):
 
     @property
     def status(self) -> str:
-        """Status from annotations when present (list pages), else from the steps."""
-        if hasattr(self, "computed_status"):
-            return self.computed_status
-        steps = self.ordered_steps
-        if not steps:
+        """From the first step's start and the last step's end (cached on the row)."""
+        if not self.step_count:
             return ""
-        starts = [s.starts_at for s in steps if s.starts_at]
-        ends = [s.ends_at for s in steps]
-        first = min(starts) if starts else None
-        last = None if any(e is None for e in ends) else max(ends)
-        return phases.status_between(first, last)
+        return phases.status_between(self.first_start, None if self.open_ended else self.last_end)
 
     @property
     def status_label(self) -> str:

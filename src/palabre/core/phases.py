@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,13 +36,45 @@ def status_between(start: datetime | None, end: datetime | None, now: datetime |
     return Status.OPEN
 
 
-def annotate_project_dates(qs: QuerySet) -> QuerySet:
-    return qs.annotate(
-        first_start=Min("steps__starts_at"),
-        last_end=Max("steps__ends_at"),
-        open_ended=Count("steps", filter=Q(steps__ends_at__isnull=True)),
-        step_count=Count("steps"),
+def project_dates(project_ids) -> dict[int, dict]:
+    """The cached step-derived fields of projects, computed from their steps."""
+    from .models import Step
+
+    rows = (
+        Step.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(
+            first_start=Min("starts_at"),
+            last_end=Max("ends_at"),
+            open_ends=Count("id", filter=Q(ends_at__isnull=True)),
+            step_count=Count("id"),
+        )
     )
+    result = {
+        pk: {"first_start": None, "last_end": None, "open_ended": False, "step_count": 0}
+        for pk in project_ids
+    }
+    for row in rows:
+        result[row["project_id"]] = {
+            "first_start": row["first_start"],
+            "last_end": row["last_end"],
+            "open_ended": row["open_ends"] > 0,
+            "step_count": row["step_count"],
+        }
+    return result
+
+
+def project_status_q(status: str, now: datetime | None = None) -> Q:
+    """SQL filter equivalent to ``Project.status`` (on the cached fields)."""
+    now = now or timezone.now()
+    has_steps = Q(step_count__gt=0)
+    upcoming = Q(first_start__gt=now)
+    closed = Q(last_end__lt=now, open_ended=False)
+    if status == Status.UPCOMING:
+        return has_steps & upcoming
+    if status == Status.CLOSED:
+        return has_steps & closed & ~upcoming
+    return has_steps & ~upcoming & ~closed
 
 
 def status_q(status: str, now: datetime | None = None, prefix: str = "") -> Q:
@@ -55,15 +87,4 @@ def status_q(status: str, now: datetime | None = None, prefix: str = "") -> Q:
         return Q(**{f"{end}__lt": now})
     return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": now})) & (
         Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": now})
-    )
-
-
-def project_status_case(now: datetime | None = None) -> Case:
-    """Project status from its first step start and last step end (annotated)."""
-    now = now or timezone.now()
-    return Case(
-        When(first_start__gt=now, then=Value(Status.UPCOMING.value)),
-        When(last_end__lt=now, open_ended=0, then=Value(Status.CLOSED.value)),
-        When(step_count=0, then=Value("")),
-        default=Value(Status.OPEN.value),
     )

@@ -29,19 +29,33 @@ def projects_visible_to(user) -> QuerySet[Project]:
 def project_list(
     user, *, theme: str = "", district: str = "", status: str = "", search: str = ""
 ) -> QuerySet[Project]:
-    now = timezone.now()
-    qs = phases.annotate_project_dates(projects_visible_to(user)).annotate(
-        computed_status=phases.project_status_case(now)
-    )
+    qs = projects_visible_to(user)
     if theme:
         qs = qs.filter(themes__slug=theme)
     if district:
         qs = qs.filter(districts__slug=district)
     if status in {s.value for s in phases.Status}:
-        qs = qs.filter(computed_status=status)
+        qs = qs.filter(phases.project_status_q(status))
     if search:
         qs = _search(qs, search)
-    return qs.prefetch_related("themes", "districts").order_by("position", "-published_at", "id")
+    return qs.order_by("position", "-published_at", "id")
+
+
+def with_theme_lists(projects) -> list[Project]:
+    """Attach ``theme_list`` to each project of a page in one light query (no prefetch
+    machinery: a card only needs the names)."""
+    projects = list(projects)
+    by_project: dict[int, list[Theme]] = {p.pk: [] for p in projects}
+    links = (
+        Project.themes.through.objects.filter(project_id__in=by_project)
+        .select_related("theme")
+        .order_by("theme__position", "theme__name")
+    )
+    for link in links:
+        by_project[link.project_id].append(link.theme)
+    for project in projects:
+        project.theme_list = by_project[project.pk]
+    return projects
 
 
 def _search(qs: QuerySet[Project], text: str) -> QuerySet[Project]:

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import pagecache
+from . import pagecache, phases
 from .models import ActionLog, Organisation, Page, User
 from .selectors import ORGANISATION_CACHE_KEY
 
@@ -107,3 +107,27 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+def project_dates_refresh(*, project_ids, fix: bool = True) -> list[str]:
+    """Recompute the step-derived fields of projects; return the drifts found."""
+    from .models import Project
+
+    drifts = []
+    ids = list(project_ids)
+    computed = phases.project_dates(ids)
+    for project in Project.objects.filter(pk__in=ids).only(
+        *computed.get(ids[0], {}) if ids else ()
+    ):
+        wanted = computed[project.pk]
+        changed = {k: v for k, v in wanted.items() if getattr(project, k) != v}
+        if changed:
+            drifts += [
+                f"Project #{project.pk} {k}: {getattr(project, k)} ≠ {v}"
+                for k, v in changed.items()
+            ]
+            if fix:
+                Project.objects.filter(pk=project.pk).update(**changed)
+    if drifts and fix:
+        transaction.on_commit(pagecache.bump)
+    return drifts

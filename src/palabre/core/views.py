@@ -23,10 +23,12 @@ PROJECTS_PER_PAGE = 24
 
 @anonymous_page_cache
 def home(request):
-    projects = list(selectors.project_list(request.user)[:60])
-    open_projects = [p for p in projects if p.status == phases.Status.OPEN][:6]
-    upcoming = [p for p in projects if p.status == phases.Status.UPCOMING][:3]
-    closed = [p for p in projects if p.status == phases.Status.CLOSED][:3]
+    def first(status, n):
+        return selectors.with_theme_lists(selectors.project_list(request.user, status=status)[:n])
+
+    open_projects = first(phases.Status.OPEN, 6)
+    upcoming = first(phases.Status.UPCOMING, 3)
+    closed = first(phases.Status.CLOSED, 3)
     return render(
         request,
         "core/home.html",
@@ -61,7 +63,7 @@ def project_list(request):
         {
             "form": form,
             "page_obj": page,
-            "projects": page.object_list,
+            "projects": selectors.with_theme_lists(page.object_list),
             "query": query.urlencode(),
             "filtered": any(filters.values()) if filters else False,
         },
@@ -133,7 +135,12 @@ def theme_detail(request, slug):
     return render(
         request,
         "core/theme_detail.html",
-        {"theme": theme, "page_obj": page, "projects": page.object_list, "query": ""},
+        {
+            "theme": theme,
+            "page_obj": page,
+            "projects": selectors.with_theme_lists(page.object_list),
+            "query": "",
+        },
     )
 
 
@@ -145,7 +152,12 @@ def district_detail(request, slug):
     return render(
         request,
         "core/district_detail.html",
-        {"district": district, "page_obj": page, "projects": page.object_list, "query": ""},
+        {
+            "district": district,
+            "page_obj": page,
+            "projects": selectors.with_theme_lists(page.object_list),
+            "query": "",
+        },
     )
 
 

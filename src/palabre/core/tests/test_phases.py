@@ -53,14 +53,33 @@ def test_project_status_sql_matches_python(ranges, expected):
             starts_at=NOW + timedelta(days=start),
             ends_at=None if end is None else NOW + timedelta(days=end),
         )
-    annotated = (
-        phases.annotate_project_dates(Project.objects.filter(pk=project.pk))
-        .annotate(computed_status=phases.project_status_case())
-        .get()
-    )
     fresh = Project.objects.get(pk=project.pk)
-    assert annotated.computed_status == expected
     assert fresh.status == expected
+    for status in phases.Status:
+        matched = Project.objects.filter(phases.project_status_q(status), pk=project.pk).exists()
+        assert matched == (status == expected), status
+
+
+@pytest.mark.django_db
+def test_project_dates_follow_step_changes_and_drift_is_repaired():
+    from django.core.management import call_command
+
+    project = ProjectFactory()
+    assert Project.objects.get(pk=project.pk).status == ""
+    step = StepFactory(
+        project=project, starts_at=NOW + timedelta(days=2), ends_at=NOW + timedelta(days=4)
+    )
+    assert Project.objects.get(pk=project.pk).status == "upcoming"
+    step.starts_at = NOW - timedelta(days=1)
+    step.save()
+    assert Project.objects.get(pk=project.pk).status == "open"
+    Project.objects.filter(pk=project.pk).update(step_count=7)  # drift
+    with pytest.raises(Exception, match="drift"):
+        call_command("recompute_counters", "--check", stdout=open("/dev/null", "w"))
+    call_command("recompute_counters", stdout=open("/dev/null", "w"))
+    assert Project.objects.get(pk=project.pk).step_count == 1
+    step.delete()
+    assert Project.objects.get(pk=project.pk).status == ""
 
 
 @pytest.mark.django_db

@@ -1201,6 +1201,8 @@ class DemoLoader:
                 )
             )
         Step.objects.bulk_create(steps, batch_size=1000)
+        # bulk_create sends no signal: cache the new projects' step dates explicitly.
+        services.project_dates_refresh(project_ids={step.project_id for step in steps})
         Project.themes.through.objects.bulk_create(theme_links, batch_size=1000)
         Project.districts.through.objects.bulk_create(district_links, batch_size=1000)
         services.action_log_record(

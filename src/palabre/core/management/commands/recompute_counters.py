@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from palabre.core.models import Project
 from palabre.core.registry import registry
+from palabre.core.services import project_dates_refresh
 
 
 class Command(BaseCommand):
@@ -10,7 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="report only, fix nothing")
 
     def handle(self, *args, check=False, **options):
-        drifts: list[str] = []
+        ids = Project.objects.values_list("pk", flat=True)
+        drifts = project_dates_refresh(project_ids=ids, fix=not check)
         for spec in registry:
             if spec.recompute_counters is not None:
                 drifts += spec.recompute_counters(fix=not check)
