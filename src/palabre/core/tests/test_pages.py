@@ -154,11 +154,11 @@ def test_restricted_project_visible_to_listed_users_and_groups_only(client):
 
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert client.get("/projects/").context["projects"].count() == 0
+    assert len(client.get("/projects/").context["projects"]) == 0
     for user, status in [(member, 200), (listed, 200), (other, 403)]:
         client.force_login(user)
         assert client.get(url).status_code == status
-        count = client.get("/projects/").context["projects"].count()
+        count = len(client.get("/projects/").context["projects"])
         assert count == (1 if status == 200 else 0)
 
 
