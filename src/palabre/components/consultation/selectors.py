@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Least, Mod
 
 from palabre.core import pagecache
@@ -45,12 +45,12 @@ def _random_key(seed: int):
 
 
 SORTS = {
-    Sort.VOTES: ["-votes_total", "-id"],
+    Sort.VOTES: ["-n_votes", "-id"],
     Sort.AGREE: ["-votes_ok", "-id"],
-    Sort.CONTROVERSIAL: ["-controversy", "-votes_total", "-id"],
+    Sort.CONTROVERSIAL: ["-controversy", "-n_votes", "-id"],
     Sort.NEWEST: ["-created_at", "-id"],
     Sort.OLDEST: ["created_at", "id"],
-    Sort.ARGUMENTS: ["-arguments_total", "-id"],
+    Sort.ARGUMENTS: ["-n_arguments", "-id"],
 }
 
 
@@ -59,8 +59,8 @@ def section_opinions(section: Section, *, sort: str, seed: int) -> QuerySet[Opin
         Opinion.objects.filter(section=section, published=True)
         .select_related("author")
         .annotate(
-            votes_total=F("votes_ok") + F("votes_mitigated") + F("votes_nok"),
-            arguments_total=F("arguments_for_count") + F("arguments_against_count"),
+            n_votes=F("votes_ok") + F("votes_mitigated") + F("votes_nok"),
+            n_arguments=F("arguments_for_count") + F("arguments_against_count"),
             controversy=Least("votes_ok", "votes_nok"),
         )
     )
@@ -109,8 +109,8 @@ def versions(opinion: Opinion) -> QuerySet[Version]:
     return (
         Version.objects.filter(opinion=opinion, published=True)
         .select_related("author")
-        .annotate(votes_total=F("votes_ok") + F("votes_mitigated") + F("votes_nok"))
-        .order_by("-votes_total", "id")
+        .annotate(n_votes=F("votes_ok") + F("votes_mitigated") + F("votes_nok"))
+        .order_by("-n_votes", "id")
     )
 
 
@@ -142,9 +142,9 @@ def statistics(consultation: Consultation) -> dict:
         return stats
     opinions = Opinion.objects.filter(section__consultation=consultation, published=True)
     versions_qs = Version.objects.filter(opinion__in=opinions, published=True)
-    args = Argument.objects.filter(published=True, opinion__in=opinions).union(
-        Argument.objects.filter(published=True, version__in=versions_qs)
-    )
+    args_count = Argument.objects.filter(
+        Q(opinion__in=opinions) | Q(version__in=versions_qs), published=True
+    ).count()
     srcs_count = (
         Source.objects.filter(published=True, opinion__in=opinions).count()
         + Source.objects.filter(published=True, version__in=versions_qs).count()
@@ -170,7 +170,7 @@ def statistics(consultation: Consultation) -> dict:
         "contributors": len(authors),
         "opinions": opinions.count(),
         "versions": versions_qs.count(),
-        "arguments": args.count(),
+        "arguments": args_count,
         "sources": srcs_count,
         "votes": votes,
     }
