@@ -127,38 +127,31 @@ def step_detail(request, slug, step_slug):
     return response
 
 
-@anonymous_page_cache
-def theme_detail(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
-    projects = selectors.project_list(request.user, theme=slug)
+def _classified_projects(request, model, slug, name):
+    """A theme's or a district's page: its description and its projects, paginated."""
+    obj = get_object_or_404(model, slug=slug)
+    projects = selectors.project_list(request.user, **{name: slug})
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "core/theme_detail.html",
+        f"core/{name}_detail.html",
         {
-            "theme": theme,
+            name: obj,
             "page_obj": page,
             "projects": selectors.with_theme_lists(page.object_list),
             "query": "",
         },
     )
+
+
+@anonymous_page_cache
+def theme_detail(request, slug):
+    return _classified_projects(request, Theme, slug, "theme")
 
 
 @anonymous_page_cache
 def district_detail(request, slug):
-    district = get_object_or_404(District, slug=slug)
-    projects = selectors.project_list(request.user, district=slug)
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/district_detail.html",
-        {
-            "district": district,
-            "page_obj": page,
-            "projects": selectors.with_theme_lists(page.object_list),
-            "query": "",
-        },
-    )
+    return _classified_projects(request, District, slug, "district")
 
 
 @anonymous_page_cache
