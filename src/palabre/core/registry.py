@@ -25,6 +25,11 @@ class StepKind:
     recompute_counters: Callable[..., list[str]] | None = None
     # Dotted path of a URLconf mounted under /projects/<slug>/<step-slug>/ (namespace = kind).
     urls: str | None = None
+    # ``demo(loader) -> list[str]``: called by ``manage.py load_demo`` once the core demo
+    # (accounts, themes, districts, projects) is loaded, inside the same transaction. It adds
+    # the kind's demo projects and steps through ``loader.project(spec)``, fills them, and
+    # returns lines for the command's report. It must be idempotent: a rerun duplicates nothing.
+    demo: Callable[..., list[str]] | None = None
     extra: dict = field(default_factory=dict)
 
     def render(self, request: HttpRequest, *, project, step) -> HttpResponse:

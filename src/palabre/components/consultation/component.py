@@ -12,6 +12,14 @@ from .views import step_view
 for model in (Opinion, Version, Argument, Source):
     contributions.register(model)
 
+
+def demo(loader) -> list[str]:
+    """``manage.py load_demo``'s hook (imported on use: the demo is data, not code to load)."""
+    from .demo import load
+
+    return load(loader)
+
+
 CONSULTATION = registry.register(
     StepKind(
         kind="consultation",
@@ -22,6 +30,7 @@ CONSULTATION = registry.register(
         participatory=True,
         cacheable=False,
         recompute_counters=services.counters_recompute,
+        demo=demo,
         urls="palabre.components.consultation.urls",
     )
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 
 from django.utils.html import escape
@@ -13,10 +14,13 @@ from palabre.core import richtext
 TOKEN = re.compile(r"\s+|[^\s]+")
 
 
-def _blocks(html: str) -> str:
-    """Plain text with paragraph breaks kept as blank lines."""
-    text = re.sub(r"(?i)</(p|li|h[2-4]|blockquote)>|<br\s*/?>", "\n\n", html or "")
-    return re.sub(r"\n{3,}", "\n\n", richtext.to_text(text)).strip()
+def _blocks(body: str) -> str:
+    """Plain text (entities decoded) with paragraph breaks kept as blank lines."""
+    text = re.sub(r"(?i)</(p|li|h[2-4]|blockquote)>|<br\s*/?>", "\n\n", body or "")
+    # ``to_text`` returns HTML-escaped text; decode it, since every piece is escaped once
+    # below (else "&" showed as "&amp;" and "<" as "&lt;" in the diff).
+    text = html.unescape(richtext.to_text(text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def word_diff(before_html: str, after_html: str) -> SafeString:

@@ -3,6 +3,8 @@ arguments for and against, sources, and votes."""
 
 from __future__ import annotations
 
+import html
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -144,7 +146,8 @@ class VoteCounters(models.Model):
 
     @property
     def report_excerpt(self) -> str:
-        return f"{self.title} — {richtext.to_text(self.body)[:200]}"
+        # ``to_text`` is HTML-escaped; templates escape again (else "&" showed as "&amp;").
+        return f"{self.title} — {html.unescape(richtext.to_text(self.body))[:200]}"
 
 
 class Opinion(Contribution, VoteCounters):

@@ -29,24 +29,32 @@ def opinion_create(user, section: Section) -> Decision:
     return ALLOWED
 
 
+def _debatable(parent) -> Decision:
+    """One answers only a published contribution that moderation has not hidden."""
+    for obj in (parent, getattr(parent, "opinion", None)):
+        if obj is not None and (not obj.published or obj.is_trashed):
+            return Decision(False, _("Cette contribution n'est pas ouverte au débat."))
+    return ALLOWED
+
+
 def version_create(user, opinion) -> Decision:
     if not opinion.section.allow_versions:
         return Decision(False, _("Les amendements ne sont pas ouverts sur cette section."))
-    return contribute(user, opinion.section)
+    return req.all_of(contribute(user, opinion.section), _debatable(opinion))
 
 
 def argument_create(user, parent) -> Decision:
     section = _section_of(parent)
     if not section.allow_arguments:
         return Decision(False, _("Les arguments ne sont pas ouverts sur cette section."))
-    return contribute(user, section)
+    return req.all_of(contribute(user, section), _debatable(parent))
 
 
 def source_create(user, parent) -> Decision:
     section = _section_of(parent)
     if not section.allow_sources:
         return Decision(False, _("Les sources ne sont pas ouvertes sur cette section."))
-    return contribute(user, section)
+    return req.all_of(contribute(user, section), _debatable(parent))
 
 
 def contribution_edit(user, obj) -> Decision:
@@ -66,6 +74,13 @@ def vote(user, section: Section) -> Decision:
 def small_vote(user, parent) -> Decision:
     """Votes on arguments and sources ("utile")."""
     return req.all_of(req.confirmed_email(user), req.step_open(_step(_section_of(parent))))
+
+
+def consultation_import(user) -> Decision:
+    """Pasting a text as articles (the back office's import)."""
+    if user.is_authenticated and user.is_organiser:
+        return ALLOWED
+    return Decision(False, _("Seuls les organisateurs importent un texte."))
 
 
 def _section_of(obj) -> Section:

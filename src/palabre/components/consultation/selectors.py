@@ -87,19 +87,23 @@ def version_detail(opinion: Opinion, pk: int) -> Version:
     )
 
 
+# Through the parent's related managers: each row's ``opinion`` / ``version`` is then the
+# parent instance itself (with the section, consultation, step and project the view resolved),
+# so ``get_absolute_url`` on a row costs no query. Through ``Version.objects.filter(...)``
+# every amendment of the list fetched its opinion, section, consultation, step and project.
+
+
 def arguments(parent, kind: str) -> QuerySet[Argument]:
-    field = "opinion" if isinstance(parent, Opinion) else "version"
     return (
-        Argument.objects.filter(**{field: parent}, kind=kind, published=True)
+        parent.arguments.filter(kind=kind, published=True)
         .select_related("author")
         .order_by("-votes_count", "id")
     )
 
 
 def sources(parent) -> QuerySet[Source]:
-    field = "opinion" if isinstance(parent, Opinion) else "version"
     return (
-        Source.objects.filter(**{field: parent}, published=True)
+        parent.sources.filter(published=True)
         .select_related("author")
         .order_by("-votes_count", "id")
     )
@@ -107,7 +111,7 @@ def sources(parent) -> QuerySet[Source]:
 
 def versions(opinion: Opinion) -> QuerySet[Version]:
     return (
-        Version.objects.filter(opinion=opinion, published=True)
+        opinion.versions.filter(published=True)
         .select_related("author")
         .annotate(n_votes=F("votes_ok") + F("votes_mitigated") + F("votes_nok"))
         .order_by("-n_votes", "id")

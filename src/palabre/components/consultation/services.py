@@ -84,17 +84,50 @@ def opinion_create(*, author, section: Section, title: str, body: str) -> Opinio
     return _saved(opinion)
 
 
+# What an author may change: field → (maximum length, required). Counters, publication,
+# moderation and the parent are never editable here; nor is an argument's kind (it would move
+# the argument from one of its parent's counters to the other).
+EDITABLE = {
+    Opinion: {"title": (200, True), "body": (None, True)},
+    Version: {"title": (200, True), "body": (None, True), "explanation": (None, False)},
+    Argument: {"body": (2000, True)},
+    Source: {
+        "title": (200, True),
+        "link": (500, True),
+        "category": (None, True),
+        "body": (2000, False),
+    },
+}
+
+
 @transaction.atomic
 def contribution_update(*, author, obj, **fields):
     """The author edits an opinion, version, argument or source while the step is open."""
     _check(permissions.contribution_edit(author, obj))
+    editable = EDITABLE[type(obj)]
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    # Lock the row and read its counters now: the caller's copy may predate votes cast since,
+    # and saving it whole would write those stale counters back.
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
     for name, value in fields.items():
-        setattr(obj, name, _clean(value, name) if name in {"title", "body"} else value)
-    has_votes = getattr(obj, "votes_total", 0) or getattr(obj, "votes_count", 0)
+        max_length, required = editable[name]
+        if required:
+            value = _clean(value, name, max_length)
+        else:
+            value = (value or "").strip()
+            if max_length and len(value) > max_length:
+                raise ValidationError({name: _("Ce texte est trop long.")})
+        setattr(current, name, value)
+    has_votes = getattr(current, "votes_total", 0) or getattr(current, "votes_count", 0)
     if has_votes:
-        obj.edited_after_votes = True
-    obj.full_clean(exclude=["author"])
-    obj.save()
+        current.edited_after_votes = True
+    current.full_clean(exclude=["author"])
+    current.save(update_fields=[*fields, "edited_after_votes", "updated_at"])
+    for field in obj._meta.concrete_fields:  # the caller's copy, relations kept
+        if not field.is_relation:
+            setattr(obj, field.attname, getattr(current, field.attname))
     transaction.on_commit(pagecache.bump)
     return obj
 
@@ -225,13 +258,39 @@ def source_vote(*, user, source: Source, on: bool) -> bool:
     return _toggle(user=user, target=source, vote_model=SourceVote, fk="source", on=on)
 
 
-HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<md>.+)|(?P<art>(?:Article|Art\.)\s+\S.*))\s*$", re.I)
+# A heading: "## Titre", or an article number alone on its line, optionally followed by a
+# separator and a title ("Article 1er", "Art. 2", "Article L. 123-4 – Objet", "Article 3 bis :
+# Définitions", "Article premier"). A sentence that merely starts with "Article 12 du code…"
+# is body text, not a heading.
+ARTICLE_NUMBER = (
+    r"(?:premier|unique|(?:[LRDA]\.?\s*)?[0-9IVXLC]+(?:[-.][0-9]+)*"
+    r"(?:\s*(?:er|bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies|[A-Z]))?)"
+)
+HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s+(?P<md>.+?)"
+    rf"|(?P<art>(?:Article|Art\.)\s+{ARTICLE_NUMBER}\b\.?(?:\s*[-–—:.]\s*.*?)?))\s*$",
+    re.I,
+)
+
+
+def _lines(text: str) -> list[str]:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def text_before_headings(text: str) -> str:
+    """What comes before the first heading (``split_text`` leaves it out)."""
+    before = []
+    for line in _lines(text):
+        if HEADING.match(line):
+            break
+        before.append(line)
+    return "\n".join(before).strip()
 
 
 def split_text(text: str) -> list[tuple[str, str]]:
     """Cut a pasted text into (heading, body HTML) pairs, one per article or heading."""
     parts: list[tuple[str, list[str]]] = []
-    for line in (text or "").replace("\r\n", "\n").split("\n"):
+    for line in _lines(text):
         match = HEADING.match(line)
         if match:
             parts.append(((match.group("md") or match.group("art")).strip(), []))
@@ -248,10 +307,21 @@ def split_text(text: str) -> list[tuple[str, str]]:
 @transaction.atomic
 def consultation_import_text(*, actor, section: Section, text: str) -> list[Opinion]:
     """The organiser pastes a text with headings and gets one opinion per article."""
+    _check(permissions.consultation_import(actor))
     parts = split_text(text)
     if not parts:
         raise ValidationError(
             _("Aucun titre trouvé : commencez chaque article par « Article 1 » ou « ## Titre ».")
+        )
+    before = text_before_headings(text)
+    if before:
+        # Never drop pasted text silently: the organiser adds a heading or removes it.
+        raise ValidationError(
+            _(
+                "Le texte avant le premier titre ne serait pas importé (« %(start)s… ») : "
+                "ajoutez-lui un titre (« ## Préambule ») ou retirez-le."
+            )
+            % {"start": before[:60]}
         )
     start = section.opinions.count()
     opinions = []

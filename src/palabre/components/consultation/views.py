@@ -1,4 +1,6 @@
+import html
 import random
+import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -93,9 +95,17 @@ def _section(step, section_slug) -> Section:
     return section
 
 
+def _pk(value) -> int:
+    """An id from the URL or a form field; anything else is a 404, not a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
 def _opinion(step, pk) -> Opinion:
     try:
-        opinion = selectors.opinion_detail(step, pk)
+        opinion = selectors.opinion_detail(step, _pk(pk))
     except Opinion.DoesNotExist as exc:
         raise Http404(_("Proposition introuvable.")) from exc
     opinion.section.consultation.step = step
@@ -247,18 +257,42 @@ def _refused(request, exc: ValidationError):
         messages.error(request, message)
 
 
-def _published_or_pending(request, obj, what):
-    if obj.published:
-        messages.success(request, _("%(what)s publié·e.") % {"what": what})
-    else:
-        messages.warning(
-            request,
+# Whole sentences per kind: French agrees "publié" with the noun, translators need sentences.
+def _published_or_pending(request, obj):
+    published, pending = {
+        Opinion: (
+            _("Proposition publiée."),
             _(
-                "%(what)s enregistré·e : elle sera publiée dès que vous aurez confirmé votre "
+                "Proposition enregistrée : elle sera publiée dès que vous aurez confirmé votre "
                 "adresse e-mail (lien reçu par e-mail)."
-            )
-            % {"what": what},
-        )
+            ),
+        ),
+        Version: (
+            _("Amendement publié."),
+            _(
+                "Amendement enregistré : il sera publié dès que vous aurez confirmé votre "
+                "adresse e-mail (lien reçu par e-mail)."
+            ),
+        ),
+        Argument: (
+            _("Argument publié."),
+            _(
+                "Argument enregistré : il sera publié dès que vous aurez confirmé votre "
+                "adresse e-mail (lien reçu par e-mail)."
+            ),
+        ),
+        Source: (
+            _("Source publiée."),
+            _(
+                "Source enregistrée : elle sera publiée dès que vous aurez confirmé votre "
+                "adresse e-mail (lien reçu par e-mail)."
+            ),
+        ),
+    }[type(obj)]
+    if obj.published:
+        messages.success(request, published)
+    else:
+        messages.warning(request, pending)
 
 
 @_refusals
@@ -307,7 +341,9 @@ def _parent_from_post(request, step):
     opinion = _opinion(step, request.POST.get("opinion") or request.GET.get("opinion") or 0)
     version_pk = request.POST.get("version") or request.GET.get("version")
     if version_pk:
-        version = Version.objects.filter(opinion=opinion, pk=version_pk, published=True).first()
+        version = Version.objects.filter(
+            opinion=opinion, pk=_pk(version_pk), published=True
+        ).first()
         if version is None:
             raise Http404
         version.opinion = opinion
@@ -331,7 +367,7 @@ def argument_create_view(request, slug, step_slug):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _published_or_pending(request, argument, _("Argument"))
+            _published_or_pending(request, argument)
             return redirect(argument.get_absolute_url())
     return render(
         request,
@@ -366,7 +402,7 @@ def source_create_view(request, slug, step_slug):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _published_or_pending(request, source, _("Source"))
+            _published_or_pending(request, source)
             return redirect(source.get_absolute_url())
     return render(
         request,
@@ -385,6 +421,16 @@ def source_create_view(request, slug, step_slug):
         ),
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _plain(body_html: str) -> str:
+    """The text of a body as a participant typed it: paragraphs separated by a blank line,
+    line breaks kept, entities decoded (``plain_to_html`` escapes on the way back)."""
+    text = re.sub(r"(?i)<br\s*/?>", "\n", body_html or "")
+    text = re.sub(r"(?i)</(p|li|h[1-6]|blockquote)>", "\n\n", text)
+    text = html.unescape(strip_tags(text)).replace("\r\n", "\n")
+    paragraphs = ("\n".join(line.strip() for line in p.split("\n")) for p in text.split("\n\n"))
+    return "\n\n".join(p.strip() for p in paragraphs if p.strip())
 
 
 def _add_errors(form, exc: ValidationError):
@@ -415,7 +461,7 @@ def opinion_create_view(request, slug, step_slug, section_slug):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _published_or_pending(request, opinion, _("Proposition"))
+            _published_or_pending(request, opinion)
             return redirect(
                 opinion.get_absolute_url() if opinion.published else section.get_absolute_url()
             )
@@ -443,13 +489,7 @@ def version_create_view(request, slug, step_slug, pk):
     if response := _login_first(request, opinion.get_absolute_url()):
         return response
     decision = permissions.version_create(request.user, opinion)
-    initial = {
-        "body": "\n\n".join(
-            p.strip()
-            for p in strip_tags(opinion.body.replace("</p>", "</p>\n\n")).split("\n\n")
-            if p.strip()
-        )
-    }
+    initial = {"body": _plain(opinion.body)}
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -463,7 +503,7 @@ def version_create_view(request, slug, step_slug, pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _published_or_pending(request, version, _("Amendement"))
+            _published_or_pending(request, version)
             return redirect(
                 version.get_absolute_url() if version.published else opinion.get_absolute_url()
             )
@@ -494,11 +534,7 @@ def opinion_edit_view(request, slug, step_slug, pk):
         return redirect(opinion.get_absolute_url())
     initial = {
         "title": opinion.title,
-        "body": "\n\n".join(
-            p.strip()
-            for p in strip_tags(opinion.body.replace("</p>", "</p>\n\n")).split("\n\n")
-            if p.strip()
-        ),
+        "body": _plain(opinion.body),
     }
     form = OpinionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,10 @@ the command runs, so the open / upcoming / closed states are right whenever the 
 
 ``--projects N`` bulk-creates N extra generic projects (two steps each, no images) for the
 benchmarks: slugs ``projet-bench-0001``… , existing ones are left alone.
+
+Step kinds add their own demo (house rule 1: ``core`` imports no component): after the core
+demo, every registered kind with a ``demo`` hook is called with the loader, adds its projects
+and steps through ``DemoLoader.project()`` and fills them (see ``core.registry.StepKind``).
 """
 
 from __future__ import annotations
@@ -312,6 +316,7 @@ class StepSpec:
     start: tuple[int, int]  # (days from today, hour)
     end: tuple[int, int]
     body: str
+    kind: str = ""  # a registered step kind; "" or an unregistered kind: the loader's default
 
 
 @dataclass
@@ -830,6 +835,13 @@ class DemoLoader:
         self.today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
         self.tally = Tally()
         self.admin: User | None = None
+        # Filled by run(), for the step kinds' demo hooks.
+        self.user_map: dict[str, User] = {}  # by username
+        self.theme_map: dict[str, Theme] = {}  # by slug
+        self.district_map: dict[str, District] = {}  # by slug
+        self.group_map: dict[str, Group] = {}  # by name
+        self.loaded_projects: list[Project] = []
+        self.kind_reports: list[str] = []
         kinds = [kind for kind, _label in registry.choices()]
         if not kinds:
             raise CommandError("Aucun type d'étape n'est enregistré : rien à charger.")
@@ -1085,57 +1097,70 @@ class DemoLoader:
     # -- projects ----------------------------------------------------------------------------------
 
     def projects(self, themes, districts, groups) -> list[Project]:
-        projects = []
-        for spec in PROJECTS:
-            # Main theme colour, then the warm brand colour (sun, path), then the other themes.
-            theme_colours = [themes[slug].colour for slug in spec.themes]
-            colours = [*theme_colours[:1], ORGANISATION["secondary_colour"], *theme_colours[1:]]
+        return [self.project(spec, themes, districts, groups) for spec in PROJECTS]
 
-            def cover(project: Project, changes: dict, spec=spec, colours=colours) -> None:
-                if spec.cover and not project.cover:
-                    drawn = _attach_image(
-                        project.cover,
-                        f"{spec.slug}.png",
-                        lambda: demo_images.cover_png(colours, seed=spec.slug),
-                    )
-                    self.tally.images += drawn
-                    changes["cover"] = project.cover.name
+    def project(self, spec: ProjectSpec, themes=None, districts=None, groups=None) -> Project:
+        """Create or update one project and its steps (also for the step kinds' demo hooks)."""
+        themes = self.theme_map if themes is None else themes
+        districts = self.district_map if districts is None else districts
+        groups = self.group_map if groups is None else groups
+        # Main theme colour, then the warm brand colour (sun, path), then the other themes.
+        theme_colours = [themes[slug].colour for slug in spec.themes]
+        colours = [*theme_colours[:1], ORGANISATION["secondary_colour"], *theme_colours[1:]]
 
-            project = self.upsert(
-                Project,
-                {"slug": spec.slug},
-                {
-                    "title": spec.title,
-                    "summary": spec.summary,
-                    "body": spec.body.strip(),
-                    # Abstract illustrations carry no information: decorative, empty alt.
-                    "cover_alt": "",
-                    "visibility": spec.visibility,
-                    "published_at": self.at(spec.published, 8),
-                    "position": 0,
-                },
-                m2m={
-                    "themes": [themes[s] for s in spec.themes],
-                    "districts": [districts[s] for s in spec.districts],
-                    "allowed_groups": [groups[name] for name in spec.groups],
-                },
-                prepare=cover,
-            )
-            for position, step in enumerate(spec.steps, start=1):
-                self.upsert(
-                    Step,
-                    {"project": project, "slug": step.slug},
-                    {
-                        "title": step.title,
-                        "kind": self.step_kind,
-                        "position": position,
-                        "starts_at": self.at(*step.start),
-                        "ends_at": self.at(*step.end),
-                        "body": step.body,
-                    },
+        def cover(project: Project, changes: dict) -> None:
+            if spec.cover and not project.cover:
+                drawn = _attach_image(
+                    project.cover,
+                    f"{spec.slug}.png",
+                    lambda: demo_images.cover_png(colours, seed=spec.slug),
                 )
-            projects.append(project)
-        return projects
+                self.tally.images += drawn
+                changes["cover"] = project.cover.name
+
+        project = self.upsert(
+            Project,
+            {"slug": spec.slug},
+            {
+                "title": spec.title,
+                "summary": spec.summary,
+                "body": spec.body.strip(),
+                # Abstract illustrations carry no information: decorative, empty alt.
+                "cover_alt": "",
+                "visibility": spec.visibility,
+                "published_at": self.at(spec.published, 8),
+                "position": 0,
+            },
+            m2m={
+                "themes": [themes[s] for s in spec.themes],
+                "districts": [districts[s] for s in spec.districts],
+                "allowed_groups": [groups[name] for name in spec.groups],
+            },
+            prepare=cover,
+        )
+        for position, step in enumerate(spec.steps, start=1):
+            self.upsert(
+                Step,
+                {"project": project, "slug": step.slug},
+                {
+                    "title": step.title,
+                    "kind": step.kind if registry.get(step.kind) else self.step_kind,
+                    "position": position,
+                    "starts_at": self.at(*step.start),
+                    "ends_at": self.at(*step.end),
+                    "body": step.body,
+                },
+            )
+        self.loaded_projects.append(project)
+        return project
+
+    def kind_demos(self) -> list[Project]:
+        """Each registered step kind's own demo (``StepKind.demo``); the projects it added."""
+        start = len(self.loaded_projects)
+        for spec in registry:
+            if spec.demo is not None:
+                self.kind_reports += spec.demo(self) or []
+        return self.loaded_projects[start:]
 
     def bench_projects(self, count: int, themes: list[Theme], districts: list[District]) -> int:
         """``count`` generic public projects, two steps each, in bulk (benchmark seed)."""
@@ -1224,6 +1249,9 @@ class DemoLoader:
         districts = self.districts()
         group = self.council(users)
         projects = self.projects(themes, districts, {COUNCIL_GROUP: group})
+        self.user_map, self.theme_map, self.district_map = users, themes, districts
+        self.group_map = {COUNCIL_GROUP: group}
+        projects += self.kind_demos()
         if extra_projects:
             self.tally.bench_created = self.bench_projects(
                 extra_projects, list(themes.values()), list(districts.values())
@@ -1306,6 +1334,8 @@ class Command(BaseCommand):
             f"participant·es) ; groupe « {COUNCIL_GROUP} » : {data['group'].user_set.count()} "
             "membres."
         )
+        for line in loader.kind_reports:
+            out(f"  {line}")
         if bench:
             total = Project.objects.filter(slug__startswith=BENCH_PREFIX).count()
             out(f"  Projets de test de charge : {tally.bench_created} créés, {total} en tout.")

@@ -1,0 +1,281 @@
+"""The consultation's pages and endpoints through the test client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from palabre.components.consultation import services
+from palabre.components.consultation.models import (
+    Argument,
+    ArgumentVote,
+    Opinion,
+    OpinionVote,
+    Source,
+    Version,
+)
+
+from .conftest import ArgumentFactory, close_step, unverified_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, opinion, *args):
+    step = opinion.section.consultation.step
+    return reverse(f"consultation:{name}", args=[step.project.slug, step.slug, *args])
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _pressed(html: str) -> list[str]:
+    """The ``<button …>`` tags of the page shown as pressed (the visitor's own votes)."""
+    return [tag for tag in re.findall(r"<button\b[^>]*>", html) if 'aria-pressed="true"' in tag]
+
+
+# --- votes ------------------------------------------------------------------------------------
+
+
+def test_vote_endpoint_redirects_anonymous_visitors_to_login(client, opinion):
+    url = _url("opinion_vote", opinion, opinion.pk)
+    response = client.post(url, {"value": "ok", "next": opinion.get_absolute_url()})
+    assert response.status_code == 302
+    login = reverse("account_login")
+    assert response["Location"].startswith(login)
+    assert "next=" in response["Location"]
+    assert not OpinionVote.objects.exists()
+    assert client.get(url).status_code == 405  # a vote is never a GET side effect
+
+
+def test_vote_cast_change_withdraw_through_the_endpoint(client, opinion, participant):
+    client.force_login(participant)
+    url = _url("opinion_vote", opinion, opinion.pk)
+    response = client.post(url, {"value": "mitigated", "next": opinion.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == opinion.get_absolute_url()
+    assert "Votre vote est enregistré." in _messages(response)
+    client.post(url, {"value": "ok"})
+    opinion.refresh_from_db()
+    assert (opinion.votes_ok, opinion.votes_mitigated) == (1, 0)
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    (pressed,) = _pressed(html)
+    assert 'value="ok"' in pressed
+    response = client.post(url, {"value": ""})
+    assert "Votre vote est retiré." in _messages(response)
+    assert not OpinionVote.objects.exists()
+    assert Opinion.objects.get(pk=opinion.pk).votes_total == 0
+
+
+def test_refused_vote_shows_the_reason_and_changes_nothing(client, opinion, participant, other):
+    services.opinion_vote(user=other, opinion=opinion, value="nok")
+    close_step(opinion.section.consultation.step)
+    client.force_login(participant)
+    url = _url("opinion_vote", opinion, opinion.pk)
+    response = client.post(url, {"value": "ok", "next": opinion.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == opinion.get_absolute_url()
+    assert [m for m in _messages(response) if "Cette étape est terminée" in m]
+    assert not [m for m in _messages(response) if "Votre vote" in m]
+    html = client.get(response["Location"]).content.decode()
+    assert list(OpinionVote.objects.values_list("user", "value")) == [(other.pk, "nok")]
+    opinion.refresh_from_db()
+    assert (opinion.votes_ok, opinion.votes_nok) == (0, 1)
+    # The closed page is still readable, with the results, and offers no vote button.
+    assert "Pas d'accord : 1" in html
+    assert 'name="value"' not in html  # no vote button
+    assert "Cette étape est terminée" in html  # the reason, where the buttons were
+
+
+def test_unconfirmed_account_is_told_to_confirm_before_voting(client, opinion):
+    newcomer = unverified_user()
+    client.force_login(newcomer)
+    response = client.post(_url("opinion_vote", opinion, opinion.pk), {"value": "ok"})
+    assert any("Confirmez votre adresse" in m for m in _messages(response))
+    assert not OpinionVote.objects.exists()
+
+
+def test_vote_redirect_ignores_a_foreign_next(client, opinion, participant):
+    client.force_login(participant)
+    response = client.post(
+        _url("opinion_vote", opinion, opinion.pk),
+        {"value": "ok", "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == opinion.get_absolute_url()
+
+
+def test_version_vote_endpoint(client, opinion, participant):
+    version = services.version_create(author=participant, opinion=opinion, title="V", body="B")
+    client.force_login(participant)
+    url = _url("version_vote", opinion, opinion.pk, version.pk)
+    assert client.post(url, {"value": "nok"}).status_code == 302
+    assert Version.objects.get(pk=version.pk).votes_nok == 1
+
+
+def test_argument_useful_vote_toggles_through_the_endpoint(client, opinion, participant):
+    argument = ArgumentFactory(opinion=opinion)
+    url = _url("argument_vote", opinion, argument.pk)
+    anonymous = client.post(url, {"on": "1"})
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    client.force_login(participant)
+    client.post(url, {"on": "1"})
+    assert Argument.objects.get(pk=argument.pk).votes_count == 1
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    argument_html = html.split(f'id="argument-{argument.pk}"', 1)[1].split("</li>", 1)[0]
+    assert len(_pressed(argument_html)) == 1
+    assert 'name="on" value="0"' in argument_html  # the next click withdraws
+    client.post(url, {"on": "0"})
+    assert Argument.objects.get(pk=argument.pk).votes_count == 0
+    assert not ArgumentVote.objects.exists()
+
+
+def test_small_vote_on_another_steps_argument_is_404(client, opinion, participant):
+    from .conftest import OpinionFactory
+
+    elsewhere = ArgumentFactory(opinion=OpinionFactory())
+    client.force_login(participant)
+    assert client.post(_url("argument_vote", opinion, elsewhere.pk), {"on": "1"}).status_code == 404
+    assert not ArgumentVote.objects.exists()
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+def test_invalid_argument_form_keeps_the_typed_text(client, opinion, participant):
+    client.force_login(participant)
+    typed = "Un argument soigneusement rédigé & <réfléchi>"
+    response = client.post(
+        _url("argument_create", opinion), {"opinion": opinion.pk, "kind": "", "body": typed}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Un argument soigneusement rédigé &amp; &lt;réfléchi&gt;" in html
+    assert "errorlist" in html
+    assert not Argument.objects.exists()
+
+
+def test_argument_refused_by_the_service_keeps_the_text_and_says_why(client, opinion, participant):
+    close_step(opinion.section.consultation.step)
+    client.force_login(participant)
+    response = client.post(
+        _url("argument_create", opinion),
+        {"opinion": opinion.pk, "kind": "for", "body": "Trop tard mais sincère"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Cette étape est terminée" in html
+    assert "Trop tard mais sincère" in html
+    assert not Argument.objects.exists()
+
+
+def test_argument_created_through_the_form(client, opinion, participant):
+    client.force_login(participant)
+    response = client.post(
+        _url("argument_create", opinion),
+        {"opinion": opinion.pk, "kind": "against", "body": "Je ne suis pas d'accord."},
+    )
+    argument = Argument.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == argument.get_absolute_url()
+    assert Opinion.objects.get(pk=opinion.pk).arguments_against_count == 1
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    assert "Je ne suis pas d&#x27;accord." in html
+
+
+def test_invalid_source_form_keeps_the_typed_text(client, opinion, participant):
+    client.force_login(participant)
+    response = client.post(
+        _url("source_create", opinion),
+        {
+            "opinion": opinion.pk,
+            "title": "Rapport du Conseil d'État",
+            "link": "pas une adresse",
+            "category": "study",
+            "body": "Un rapport essentiel",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Rapport du Conseil d&#x27;État" in html and "Un rapport essentiel" in html
+    assert not Source.objects.exists()
+
+
+def test_opinion_by_an_unconfirmed_account_is_pending(client, section):
+    newcomer = unverified_user()
+    client.force_login(newcomer)
+    response = client.post(
+        reverse(
+            "consultation:opinion_create",
+            args=[
+                section.consultation.step.project.slug,
+                section.consultation.step.slug,
+                "titre-1",
+            ],
+        ),
+        {"title": "Ma proposition", "body": "Premier paragraphe.\n\nSecond."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == section.get_absolute_url()
+    assert any("confirmé votre adresse" in m for m in _messages(response))
+    opinion = Opinion.objects.get()
+    assert not opinion.published
+    assert opinion.body == "<p>Premier paragraphe.</p><p>Second.</p>"
+
+
+def test_author_edits_through_the_form_and_badge_appears_after_votes(
+    client, section, participant, other
+):
+    mine = services.opinion_create(author=participant, section=section, title="T", body="<p>B</p>")
+    services.opinion_vote(user=other, opinion=mine, value="ok")
+    client.force_login(participant)
+    url = _url("opinion_edit", mine, mine.pk)
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="T"' in page.content.decode()
+    response = client.post(url, {"title": "T2", "body": "Texte corrigé."})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.title, mine.body, mine.edited_after_votes) == ("T2", "<p>Texte corrigé.</p>", True)
+    assert mine.votes_ok == 1
+    assert "modifié" in client.get(mine.get_absolute_url()).content.decode()
+
+    client.force_login(other)
+    response = client.post(url, {"title": "Piraté", "body": "x"})
+    assert response.status_code == 302
+    assert Opinion.objects.get(pk=mine.pk).title == "T2"
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_pages_render_for_anonymous_visitors(client, opinion):
+    step = opinion.section.consultation.step
+    version = services.version_create(
+        author=opinion.author, opinion=opinion, title="Amendement A", body="<p>Nouveau texte</p>"
+    )
+    assert "Titre Ier" in client.get(step.get_absolute_url()).content.decode()
+    section_html = client.get(opinion.section.get_absolute_url()).content.decode()
+    assert "Article 1" in section_html and "Se connecter pour proposer" in section_html
+    opinion_html = client.get(opinion.get_absolute_url()).content.decode()
+    assert "Se connecter pour voter" in opinion_html and "Amendement A" in opinion_html
+    version_html = client.get(version.get_absolute_url()).content.decode()
+    assert "<ins>" in version_html and "<del>" in version_html
+    assert client.get(_url("opinion", opinion, 999_999)).status_code == 404
+
+
+@pytest.mark.parametrize("sort", ["random", "votes", "agree", "controversial", "newest", "oldest"])
+def test_section_sorts(client, section, participant, other, sort):
+    from .conftest import OpinionFactory
+
+    liked, disliked = OpinionFactory(section=section), OpinionFactory(section=section)
+    services.opinion_vote(user=participant, opinion=liked, value="ok")
+    services.opinion_vote(user=other, opinion=liked, value="ok")
+    services.opinion_vote(user=participant, opinion=disliked, value="nok")
+    response = client.get(section.get_absolute_url(), {"sort": sort})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert liked.title in html and disliked.title in html
+    if sort in ("votes", "agree"):
+        assert html.index(liked.title) < html.index(disliked.title)
