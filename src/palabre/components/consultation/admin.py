@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +66,9 @@ class ConsultationAdmin(LoggedAdmin):
         ]
 
     def import_view(self, request, pk):
-        consultation = Consultation.objects.get(pk=pk)
+        consultation = get_object_or_404(Consultation, pk=pk)
+        if not self.has_change_permission(request, consultation):
+            raise PermissionDenied
         form = ImportForm(request.POST or None, consultation=consultation)
         if request.method == "POST" and form.is_valid():
             try:
