@@ -166,3 +166,26 @@ def test_signup_reset_and_login_are_rate_limited(client, url, data, limit):
     codes = [post(i) for i in range(limit + 1)]
     assert 429 not in codes[:limit]
     assert codes[-1] == 429
+
+
+def test_password_reset_by_email_then_login_with_the_new_password(client):
+    user = _verified_user(email="oubli@example.org")
+    response = client.post("/accounts/password/reset/", {"email": "OUBLI@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["oubli@example.org"]
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body)
+    path = link.group(0).split("testserver", 1)[-1]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    new = "un-nouveau-mot-de-passe"
+    response = client.post(action, {"password1": new, "password2": "pas-le-meme-du-tout"})
+    assert response.status_code == 200  # mismatch: refused, the page says why
+    assert response.context["form"].errors
+    response = client.post(action, {"password1": new, "password2": new})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    client.logout()
+    response = client.post("/accounts/login/", {"login": user.email, "password": new})
+    assert response.status_code == 302
