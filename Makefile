@@ -40,7 +40,7 @@ lint: install-test
 	DJANGO_SETTINGS_MODULE=palabre.settings.test $(PY) manage.py makemigrations --check --dry-run -v1
 
 pytest: install-test
-	scripts/system-deps chromium
+	scripts/system-deps chromium gettext
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 ## make test: lint, migrations check, unit, integration, browser and accessibility tests

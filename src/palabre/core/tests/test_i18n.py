@@ -1,5 +1,9 @@
 """French and English ship complete: every UI string has an English translation."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +42,34 @@ def test_english_catalogue_is_complete():
     assert (LOCALE / "en" / "LC_MESSAGES" / "django.mo").stat().st_mtime >= (
         LOCALE / "en" / "LC_MESSAGES" / "django.po"
     ).stat().st_mtime - 1, "run `make messages` to compile the catalogue"
+
+
+def test_every_string_in_the_code_is_in_the_english_catalogue(tmp_path):
+    """Extract the strings of a copy of the code as `make messages` does: none is missing.
+
+    Catches the string added to a template or a view without running `make messages` (the
+    committed catalogue would then be complete but stale, and the page half French).
+    """
+    assert shutil.which("xgettext"), "gettext is needed: scripts/system-deps gettext"
+    package = LOCALE.parent
+    copy = tmp_path / "palabre"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "en", "--no-location"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    extracted = _entries((copy / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text())
+    committed = {
+        e["msgid"] for e in _entries((LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text())
+    }
+    missing = sorted({e["msgid"] for e in extracted if e.get("msgid")} - committed)
+    assert not missing, (
+        f"{len(missing)} strings not in the catalogue (make messages): {missing[:8]}"
+    )
 
 
 def test_interface_switches_to_english():
