@@ -151,7 +151,12 @@ def section_view(request, slug, step_slug, section_slug):
     )
     if new_seed:
         response.set_cookie(
-            SEED_KEY, str(seed), max_age=30 * 24 * 3600, samesite="Lax", httponly=True
+            SEED_KEY,
+            str(seed),
+            max_age=30 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
         )
     return response
 
