@@ -8,4 +8,10 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation et modération")
 
     def ready(self):
-        from . import signals  # noqa: F401 - publish pending contributions on confirmation
+        from palabre.core import settings_tabs
+
+        from . import registry, signals  # noqa: F401 - publish pending contributions on confirmation
+        from .models import Comment
+
+        registry.register(Comment)
+        settings_tabs.register("notification_settings", _("Notifications"), 30)

@@ -95,3 +95,139 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} — {self.content_type} #{self.object_id}"
+
+
+class Comment(Contribution):
+    """A comment on any registered target (a proposal, an opinion…), threaded one level.
+
+    ``body`` is plain text, stored raw and rendered escaped with its line breaks.
+    A reply to a reply is attached to the top-level comment (``comment_create`` does it).
+    """
+
+    MAX_LENGTH = 5000
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("en réponse à"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    body = models.TextField(_("commentaire"), max_length=MAX_LENGTH)
+    edited = models.BooleanField(_("modifié"), default=False)
+
+    class Meta:
+        verbose_name = _("commentaire")
+        verbose_name_plural = _("commentaires")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["parent", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.report_excerpt[:60]
+
+    def get_absolute_url(self) -> str:
+        target = self.target
+        base = target.get_absolute_url() if target is not None else "/"
+        return f"{base}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def report_excerpt(self) -> str:
+        return " ".join(self.body.split())[:300]
+
+
+class Follow(models.Model):
+    """A participant follows a target (a proposal…) to be told when it changes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant·e"),
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("suivi depuis le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="follow_once_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.content_type} #{self.object_id}"
+
+
+class NotificationPreference(models.Model):
+    """How a participant wants to hear about what they follow (no row: immediately)."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Un e-mail à chaque nouvelle")
+        DAILY = "daily", _("Un résumé quotidien")
+        NONE = "none", _("Aucun e-mail")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant·e"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preference",
+    )
+    frequency = models.CharField(
+        _("fréquence des e-mails"),
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+
+    def __str__(self) -> str:
+        return f"{self.user} : {self.get_frequency_display()}"
+
+
+class Notification(models.Model):
+    """A piece of news waiting for a participant's daily digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinataire"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    subject = models.CharField(_("objet"), max_length=250)
+    message = models.TextField(_("message"))
+    url = models.CharField(_("adresse"), max_length=500)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    sent_in_digest_at = models.DateTimeField(_("envoyée dans le résumé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["user", "sent_in_digest_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

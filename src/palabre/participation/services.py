@@ -1,18 +1,22 @@
-"""Writes shared by every kind: publication, reports, moderation (house rule 3)."""
+"""Writes shared by every kind (house rule 3): publication, reports, moderation, comments,
+follows and notifications."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from palabre.core import pagecache
 from palabre.core.services import action_log_record
 
-from . import registry
-from .models import Report
+from . import emails, permissions, registry
+from .models import Comment, Follow, Notification, NotificationPreference, Report
+from .requirements import has_confirmed_email
 
 
 def _recount(obj) -> None:
@@ -97,3 +101,242 @@ def report_dismiss(*, actor, report: Report) -> Report:
     report.save(update_fields=["status", "handled_by", "handled_at"])
     action_log_record(actor=actor, action="report_dismiss", obj=report)
     return report
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def _check(decision) -> None:
+    if not decision:
+        raise ValidationError(str(decision.reason), code="refused")
+
+
+def _comment_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Écrivez votre commentaire."), code="required")
+    if len(body) > Comment.MAX_LENGTH:
+        raise ValidationError(
+            _("Votre commentaire dépasse %(max)d caractères.") % {"max": Comment.MAX_LENGTH},
+            code="max_length",
+        )
+    return body
+
+
+@transaction.atomic
+def comment_create(*, author, target, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on ``target`` (or reply to ``parent``: a reply to a reply joins its thread).
+
+    Published at once when the author's email address is confirmed, otherwise at the
+    confirmation (``contributions_publish_for``).
+    """
+    if parent is not None and parent.parent_id is not None:
+        parent = parent.parent
+    _check(permissions.comment_create(author, target, parent))
+    published = has_confirmed_email(author)
+    comment = Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        parent=parent,
+        author=author,
+        body=_comment_body(body),
+        published=published,
+        published_at=timezone.now() if published else None,
+    )
+    if published:
+        transaction.on_commit(pagecache.bump)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """The author rewrites their comment while the target still accepts comments."""
+    _check(permissions.comment_edit(editor, comment))
+    body = _comment_body(body)
+    if body == comment.body:
+        return comment
+    comment.body = body
+    comment.edited = True
+    comment.save(update_fields=["body", "edited", "updated_at"])
+    if comment.published:
+        transaction.on_commit(pagecache.bump)
+    return comment
+
+
+# --- follows and notifications --------------------------------------------------------------
+
+
+def _target_key(target) -> dict:
+    return {"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk}
+
+
+@transaction.atomic
+def follow_create(*, user, target) -> Follow:
+    """Follow ``target`` (following twice changes nothing)."""
+    _check(permissions.follow(user, target))
+    follow, _created = Follow.objects.get_or_create(user=user, **_target_key(target))
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, user, target) -> bool:
+    """Stop following ``target``; True if there was something to stop."""
+    deleted, _rows = Follow.objects.filter(user=user, **_target_key(target)).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def notification_preference_set(*, user, frequency: str) -> NotificationPreference:
+    if frequency not in NotificationPreference.Frequency.values:
+        raise ValidationError(_("Choisissez une fréquence d'e-mails."), code="invalid")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"frequency": frequency}
+    )
+    return preference
+
+
+@transaction.atomic
+def followers_notify(*, target, subject, message, url: str) -> None:
+    """Tell ``target``'s followers, in the background once the transaction commits:
+    an email now to those who chose it, a line in tomorrow's digest for the others.
+
+    ``subject`` and ``message`` may be lazy translations: they are rendered here in every
+    language of the site, and each follower reads them in theirs.
+    """
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = [str(subject)[:250], str(message)]
+    key = _target_key(target)
+    payload = {
+        "content_type_id": key["content_type"].pk,
+        "object_id": target.pk,
+        "texts": texts,
+        "url": str(url),
+    }
+
+    def enqueue():
+        from .tasks import notify_followers
+
+        notify_followers.enqueue(**payload)
+
+    transaction.on_commit(enqueue)
+
+
+def notifications_deliver(*, content_type_id: int, object_id: int, texts: dict, url: str) -> int:
+    """The background half of ``followers_notify``; returns the number of emails sent."""
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    target = content_type.get_object_for_this_type(pk=object_id) if content_type else None
+    follows = (
+        Follow.objects.filter(content_type_id=content_type_id, object_id=object_id)
+        .filter(user__is_active=True)
+        .select_related("user", "user__notification_preference")
+        .order_by("pk")
+    )
+    immediate, digest = [], []
+    for follow in follows:
+        user = follow.user
+        if not has_confirmed_email(user):
+            continue  # never write to an address its owner has not confirmed
+        frequency = _frequency(user)
+        if frequency == NotificationPreference.Frequency.IMMEDIATE:
+            immediate.append(user)
+        elif frequency == NotificationPreference.Frequency.DAILY:
+            digest.append(user)
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            Notification(
+                user=user,
+                content_type_id=content_type_id,
+                object_id=object_id,
+                subject=_text_for(texts, user)[0],
+                message=_text_for(texts, user)[1],
+                url=url[:500],
+            )
+            for user in digest
+        )
+    messages = [
+        emails.notification_email(
+            user=user,
+            target=target,
+            subject=_text_for(texts, user)[0],
+            message=_text_for(texts, user)[1],
+            url=url,
+        )
+        for user in immediate
+    ]
+    if messages:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    return len(messages)
+
+
+def digests_send(*, now=None) -> int:
+    """One email per participant with the notifications waiting for them; returns the count."""
+    now = now or timezone.now()
+    sent = 0
+    user_ids = (
+        Notification.objects.filter(sent_in_digest_at__isnull=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+    for user_id in list(user_ids):
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(user_id=user_id, sent_in_digest_at__isnull=True)
+                .select_related("user", "user__notification_preference", "content_type")
+                .order_by("created_at", "pk")
+            )
+            if not pending:
+                continue  # another run sent them meanwhile
+            user = pending[0].user
+            followed = set(
+                Follow.objects.filter(user_id=user_id).values_list("content_type_id", "object_id")
+            )
+            items = [n for n in pending if (n.content_type_id, n.object_id) in followed]
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                sent_in_digest_at=now
+            )
+            if (
+                not items
+                or not user.is_active
+                or _frequency(user) == NotificationPreference.Frequency.NONE
+                or not has_confirmed_email(user)
+            ):
+                continue  # unsubscribed meanwhile: the news is dropped, not sent later
+            emails.digest_email(user=user, notifications=items).send()
+            sent += 1
+    return sent
+
+
+def _frequency(user) -> str:
+    try:
+        return user.notification_preference.frequency
+    except NotificationPreference.DoesNotExist:
+        return NotificationPreference.Frequency.IMMEDIATE
+
+
+def _text_for(texts: dict, user) -> list:
+    language = (user.language or "")[:2]
+    return texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()))
+
+
+@transaction.atomic
+def unsubscribe_apply(*, token: str) -> emails.Unsubscription:
+    """Follow an unsubscribe link: stop following its target, or every email if it has none.
+
+    Raises ValidationError for a forged or mangled token.
+    """
+    unsubscription = emails.unsubscribe_read(token)
+    if unsubscription.target_key is None:
+        notification_preference_set(
+            user=unsubscription.user, frequency=NotificationPreference.Frequency.NONE
+        )
+    else:
+        content_type_id, object_id = unsubscription.target_key
+        Follow.objects.filter(
+            user=unsubscription.user, content_type_id=content_type_id, object_id=object_id
+        ).delete()
+    return unsubscription

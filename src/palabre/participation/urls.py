@@ -4,4 +4,17 @@ from . import views
 
 urlpatterns = [
     path("report/<int:content_type_id>/<int:object_id>/", views.report, name="report"),
+    path(
+        "comments/<int:content_type_id>/<int:object_id>/",
+        views.comment_create,
+        name="comment_create",
+    ),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path(
+        "follow/<int:content_type_id>/<int:object_id>/",
+        views.follow_toggle,
+        name="follow_toggle",
+    ),
+    path("notifications/", views.notification_settings, name="notification_settings"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

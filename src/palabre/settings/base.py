@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,9 @@ if ENV.redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (django-tasks): queued in the database, run by ``manage.py db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

@@ -18,4 +18,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PAGE_CACHE_SECONDS = 0  # tests that exercise the page cache turn it on themselves

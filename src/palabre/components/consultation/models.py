@@ -173,6 +173,12 @@ class Opinion(Contribution, VoteCounters):
         step = self.section.consultation.step
         return reverse("consultation:opinion", args=[step.project.slug, step.slug, self.pk])
 
+    def comments_allowed(self):
+        """Read by ``participation``'s comment permissions (the step must be open)."""
+        from .permissions import opinion_comment
+
+        return opinion_comment(self)
+
     def recount_parents(self) -> None:
         Section.objects.filter(pk=self.section_id).update(
             opinions_count=Opinion.objects.filter(

@@ -65,6 +65,11 @@ def contribution_edit(user, obj) -> Decision:
     return req.step_open(_step(_section_of(obj)))
 
 
+def opinion_comment(opinion) -> Decision:
+    """Comments on an opinion (``participation`` checks the account): while the step is open."""
+    return req.step_open(_step(opinion.section))
+
+
 def vote(user, section: Section) -> Decision:
     if section.vote_widget == VoteWidget.NONE:
         return Decision(False, _("Le vote n'est pas ouvert sur cette section."))

@@ -1,7 +1,12 @@
+from urllib.parse import urlencode as encode_query
+
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from .. import permissions, selectors
+from ..forms import CommentForm
 
 register = template.Library()
 
@@ -10,4 +15,59 @@ register = template.Library()
 def report_url(obj, next_url=""):
     ct = ContentType.objects.get_for_model(obj)
     url = reverse("report", args=[ct.pk, obj.pk])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _target_args(target) -> list:
+    return [ContentType.objects.get_for_model(target).pk, target.pk]
+
+
+@register.inclusion_tag("participation/_comment_section.html", takes_context=True)
+def comment_section(context, target):
+    """``{% comment_section target %}``: the comments of ``target``, paginated, with the forms
+    to comment, reply and edit (or an invitation to log in). A fixed number of queries."""
+    request = context["request"]
+    user = context.get("user") or request.user
+    page = selectors.comments_for(target, request.GET.get("comments_page") or 1, viewer=user)
+    query = [(k, v) for k, v in request.GET.items() if k != "comments_page"]
+    can_view_form = permissions.comment_view(target)
+    can_comment = permissions.comment_create(user, target) if can_view_form else can_view_form
+    return {
+        "request": request,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "target": target,
+        "page_obj": page,
+        "comments": page.object_list,
+        "count": selectors.comment_count(target),
+        "query": encode_query(query),
+        "here": request.get_full_path(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
+        "post_url": reverse("comment_create", args=_target_args(target)),
+        "can_view_form": can_view_form,
+        "can_comment": can_comment,
+        "form": CommentForm(auto_id="id_comment_%s"),
+        "section_id": "comments",
+    }
+
+
+@register.inclusion_tag("participation/_follow_button.html", takes_context=True)
+def follow_button(context, target):
+    """``{% follow_button target %}``: a POST form to follow or stop following ``target``."""
+    request = context["request"]
+    user = context.get("user") or request.user
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "user": user,
+        "target": target,
+        "following": selectors.is_following(user, target),
+        "action_url": reverse("follow_toggle", args=_target_args(target)),
+        "here": request.get_full_path(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
+    }
+
+
+@register.simple_tag
+def comment_edit_url(comment, next_url=""):
+    url = reverse("comment_edit", args=[comment.pk])
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
