@@ -40,13 +40,19 @@ class Unsubscription:
     target_key: tuple[int, int] | None  # (content type id, object id); None: every email
 
 
-def unsubscribe_token(user, target=None) -> str:
-    payload = {"u": user.pk}
-    if target is not None:
-        from django.contrib.contenttypes.models import ContentType
-
-        payload["t"] = [ContentType.objects.get_for_model(target).pk, target.pk]
+def unsubscribe_token(user, target_key: tuple[int, int] | None = None) -> str:
+    """A signed, non-expiring token: ``target_key`` (content type id, object id) or every
+    email. It grants nothing but stopping emails, so it may live as long as the email."""
+    payload: dict = {"u": user.pk}
+    if target_key is not None:
+        payload["t"] = [int(target_key[0]), int(target_key[1])]
     return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def target_key(target) -> tuple[int, int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(target).pk, target.pk
 
 
 def unsubscribe_read(token: str) -> Unsubscription:
@@ -62,8 +68,8 @@ def unsubscribe_read(token: str) -> Unsubscription:
     return Unsubscription(user=user, target_key=key)
 
 
-def unsubscribe_url(user, target=None) -> str:
-    return absolute(reverse("unsubscribe", args=[unsubscribe_token(user, target)]))
+def unsubscribe_url(user, target_key: tuple[int, int] | None = None) -> str:
+    return absolute(reverse("unsubscribe", args=[unsubscribe_token(user, target_key)]))
 
 
 def _message(*, user, subject: str, template: str, context: dict, unsubscribe: str):
@@ -78,9 +84,7 @@ def _message(*, user, subject: str, template: str, context: dict, unsubscribe: s
                 "site_url": settings.SITE_URL,
             },
         )
-        subject = " ".join(
-            render_to_string("participation/email/subject.txt", {"subject": subject}).split()
-        )
+    subject = " ".join(str(subject).split())  # one line, whatever the caller wrote
     return EmailMessage(
         subject=subject,
         body=body,
@@ -99,7 +103,7 @@ def notification_email(*, user, target, subject: str, message: str, url: str) ->
         subject=subject,
         template="participation/email/notification.txt",
         context={"message": message, "url": absolute(url), "target": target},
-        unsubscribe=unsubscribe_url(user, target),
+        unsubscribe=unsubscribe_url(user, target_key(target)),
     )
 
 
@@ -110,7 +114,7 @@ def digest_email(*, user, notifications) -> EmailMessage:
             "message": n.message,
             "url": absolute(n.url),
             "created_at": n.created_at,
-            "unsubscribe_url": unsubscribe_url_for_key(user, n.content_type_id, n.object_id),
+            "unsubscribe_url": unsubscribe_url(user, (n.content_type_id, n.object_id)),
         }
         for n in notifications
     ]
@@ -125,10 +129,3 @@ def digest_email(*, user, notifications) -> EmailMessage:
         context={"items": items},
         unsubscribe=unsubscribe_url(user),
     )
-
-
-def unsubscribe_url_for_key(user, content_type_id: int, object_id: int) -> str:
-    token = signing.dumps(
-        {"u": user.pk, "t": [content_type_id, object_id]}, salt=UNSUBSCRIBE_SALT, compress=True
-    )
-    return absolute(reverse("unsubscribe", args=[token]))

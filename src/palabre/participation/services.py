@@ -3,11 +3,13 @@ follows and notifications."""
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -223,26 +225,40 @@ def followers_notify(*, target, subject, message, url: str) -> None:
     transaction.on_commit(enqueue)
 
 
+def _confirmed_address():
+    """Whether the follower's current address is confirmed (one subquery, not one per row)."""
+    return Exists(
+        EmailAddress.objects.filter(
+            user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
+        )
+    )
+
+
 def notifications_deliver(*, content_type_id: int, object_id: int, texts: dict, url: str) -> int:
-    """The background half of ``followers_notify``; returns the number of emails sent."""
-    content_type = ContentType.objects.get_for_id(content_type_id)
-    target = content_type.get_object_for_this_type(pk=object_id) if content_type else None
+    """The background half of ``followers_notify``; returns the number of emails sent.
+
+    Only followers whose current address is confirmed hear from Palabre: an email now for
+    those who chose it (the default), a digest line for the daily-digest ones.
+    """
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    target = model._default_manager.filter(pk=object_id).first() if model else None
+    if target is None:
+        return 0  # deleted since: nobody to tell about it
     follows = (
         Follow.objects.filter(content_type_id=content_type_id, object_id=object_id)
         .filter(user__is_active=True)
+        .alias(confirmed=_confirmed_address())
+        .filter(confirmed=True)
         .select_related("user", "user__notification_preference")
         .order_by("pk")
     )
     immediate, digest = [], []
     for follow in follows:
-        user = follow.user
-        if not has_confirmed_email(user):
-            continue  # never write to an address its owner has not confirmed
-        frequency = _frequency(user)
+        frequency = _frequency(follow.user)
         if frequency == NotificationPreference.Frequency.IMMEDIATE:
-            immediate.append(user)
+            immediate.append(follow.user)
         elif frequency == NotificationPreference.Frequency.DAILY:
-            digest.append(user)
+            digest.append(follow.user)
     with transaction.atomic():
         Notification.objects.bulk_create(
             Notification(
@@ -303,7 +319,9 @@ def digests_send(*, now=None) -> int:
                 not items
                 or not user.is_active
                 or _frequency(user) == NotificationPreference.Frequency.NONE
-                or not has_confirmed_email(user)
+                or not EmailAddress.objects.filter(
+                    user=user, email__iexact=user.email, verified=True
+                ).exists()
             ):
                 continue  # unsubscribed meanwhile: the news is dropped, not sent later
             emails.digest_email(user=user, notifications=items).send()
