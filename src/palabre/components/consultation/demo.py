@@ -823,6 +823,43 @@ CLOSED_ARGUMENTS = [
 # --- loading -------------------------------------------------------------------------------
 
 
+# Comments on citizen proposals (proposal title, author, text, replies as (author, text)):
+# written through participation's comment_create, like a participant would.
+COMMENTS = [
+    (
+        "Un atelier de réparation d’ordinateurs à la médiathèque",
+        "jean-pierre.lefevre",
+        "Très bonne idée. J’ai un vieil ordinateur qui dort dans un placard, je serais\n"
+        "content de le voir resservir.",
+        [
+            (
+                "camille.martin",
+                "Merci ! L’association Repair Café de Belleroche est partante pour aider.",
+            ),
+            ("thuy.nguyen", "Et pourquoi pas aussi les tablettes des écoles ?"),
+        ],
+    ),
+    (
+        "Les horaires des bus en temps réel, en données ouvertes",
+        "dimitri.popescu",
+        "Le format GTFS-RT existe pour ça : la plupart des applications savent déjà le lire.",
+        [("aicha.traore", "Oui, c’est exactement ce que je proposais de publier.")],
+    ),
+    (
+        "Une carte ouverte des arbres de la ville",
+        "gaelle.kerbrat",
+        "Il faudrait pouvoir y signaler aussi les arbres abattus, pour suivre les remplacements.",
+        [],
+    ),
+    (
+        "Des cours d’informatique pour les seniors dans les maisons de quartier",
+        "fatou.ndiaye",
+        "Ma mère y participerait volontiers, surtout pour les démarches de la CAF.",
+        [("ines.garcia", "Les conseillers numériques de la médiathèque pourraient animer.")],
+    ),
+]
+
+
 def load(loader) -> list[str]:
     """The ``StepKind.demo`` hook: load (or update) the consultation demo; report lines."""
     Demo(loader).run()
@@ -974,7 +1011,32 @@ class Demo:
         versions = self.versions(step, articles)
         targets: dict = {**articles, **proposals, **versions}
         self.arguments_and_sources(step, targets)
+        self.comments(step, proposals)
         self.open_votes(step, articles, proposals, versions)
+
+    def comments(self, step, proposals: dict[str, Opinion]) -> None:
+        """Comment threads on some citizen proposals (one level of replies)."""
+        from palabre.participation import services as participation
+        from palabre.participation.models import Comment
+
+        def once(target, username, body, parent=None):
+            author = self.user(username)
+            found = Comment.objects.filter(
+                content_type__model="opinion", object_id=target.pk, author=author, body=body
+            ).first()
+            return found or participation.comment_create(
+                author=author, target=target, body=body, parent=parent
+            )
+
+        for i, (title, username, body, replies) in enumerate(COMMENTS):
+            target = proposals.get(title)
+            if target is None:
+                continue
+            top = once(target, username, body)
+            self.backdate(top, self.when(step, i, len(COMMENTS)))
+            for j, (reply_author, reply_body) in enumerate(replies, start=1):
+                reply = once(target, reply_author, reply_body, parent=top)
+                self.backdate(reply, self.when(step, i, len(COMMENTS)) + timedelta(minutes=17 * j))
 
     def proposals(self, step, section: Section) -> dict[str, Opinion]:
         existing = {o.title: o for o in section.opinions.all()}
