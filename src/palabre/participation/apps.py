@@ -14,4 +14,4 @@ class ParticipationConfig(AppConfig):
         from .models import Comment
 
         registry.register(Comment)
-        settings_tabs.register("notification_settings", _("Notifications"), 30)
+        settings_tabs.register("notification_settings", _("Notifications"), 40)

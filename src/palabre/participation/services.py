@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from palabre.core import pagecache
+from palabre.core.permissions import project_view
 from palabre.core.services import action_log_record
 
-from . import emails, permissions, registry
+from . import emails, permissions, registry, targets
 from .models import Comment, Follow, Notification, NotificationPreference, Report
 from .requirements import has_confirmed_email
 
@@ -242,7 +243,8 @@ def notifications_deliver(*, content_type_id: int, object_id: int, texts: dict, 
     """
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     target = model._default_manager.filter(pk=object_id).first() if model else None
-    if target is None:
+    project = targets.project_of(target) if target is not None else None
+    if project is None:
         return 0  # deleted since: nobody to tell about it
     follows = (
         Follow.objects.filter(content_type_id=content_type_id, object_id=object_id)
@@ -254,6 +256,8 @@ def notifications_deliver(*, content_type_id: int, object_id: int, texts: dict, 
     )
     immediate, digest = [], []
     for follow in follows:
+        if not project_view(follow.user, project):
+            continue  # no longer allowed into the project (restricted, back to draft)
         frequency = _frequency(follow.user)
         if frequency == NotificationPreference.Frequency.IMMEDIATE:
             immediate.append(follow.user)

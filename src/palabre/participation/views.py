@@ -7,30 +7,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.core import settings_tabs
-from palabre.core.models import Project
-from palabre.core.permissions import project_view
 
-from . import emails, permissions, registry, selectors, services
+from . import emails, permissions, registry, selectors, services, targets
 from .forms import CommentForm, NotificationPreferenceForm, ReportForm
 from .models import Comment, NotificationPreference
-
-
-def _project_of(obj):
-    """The project a contribution belongs to, read from its public address
-    (``/projects/<slug>/<step>/…``), so that this app needs no knowledge of each kind."""
-    try:
-        match = resolve(urlsplit(obj.get_absolute_url()).path)
-    except Resolver404:
-        return None
-    slug = match.kwargs.get("slug")
-    return Project.objects.filter(slug=slug).first() if slug else None
 
 
 def _target(request, content_type_id, object_id):
@@ -46,8 +33,7 @@ def _target(request, content_type_id, object_id):
     if obj is None:
         raise Http404
     # Never quote a contribution from a project the reporter may not see (draft, restricted).
-    project = _project_of(obj)
-    if project is None or not project_view(request.user, project):
+    if not targets.visible_to(request.user, obj):
         raise Http404
     return obj
 
@@ -102,8 +88,7 @@ def _comment_target(request, content_type_id, object_id):
     obj = model._default_manager.filter(pk=object_id).first()
     if obj is None or getattr(obj, "published", True) is False:
         raise Http404
-    project = _project_of(obj)
-    if project is None or not project_view(request.user, project):
+    if not targets.visible_to(request.user, obj):
         raise Http404
     return obj
 

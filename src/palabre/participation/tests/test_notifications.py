@@ -305,3 +305,20 @@ def test_notification_settings_tab(client, target, camille):
     response = client.post(url, {"frequency": "weekly"})
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_followers_who_may_no_longer_see_the_project_are_not_told(
+    target, camille, django_capture_on_commit_callbacks
+):
+    from palabre.core.models import Project
+
+    insider = verified_user(username="conseil")
+    services.follow_create(user=camille, target=target)
+    services.follow_create(user=insider, target=target)
+    project = Project.objects.get(steps__consultation__sections__opinions=target)
+    project.visibility = Project.Visibility.RESTRICTED
+    project.save()
+    project.allowed_users.add(insider)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(target)
+    assert [m.to for m in mail.outbox] == [[insider.email]]
