@@ -17,6 +17,12 @@ urlpatterns = [
         for spec in registry
         if spec.urls
     ],
+    # Pages a kind serves outside its steps (e.g. a participant's drafts).
+    *[
+        path("", include(spec.extra["global_urls"]))
+        for spec in registry
+        if spec.extra.get("global_urls")
+    ],
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("districts/<slug:slug>/", views.district_detail, name="district"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),

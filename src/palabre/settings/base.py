@@ -15,6 +15,9 @@ ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 SITE_URL = ENV.site_url
 PAGE_CACHE_SECONDS = ENV.page_cache_seconds
+# Map tiles ("https://tile.example.org/{z}/{x}/{y}.png"); empty: maps show pins without tiles.
+MAP_TILE_URL = ENV.map_tile_url
+MAP_TILE_ATTRIBUTION = ENV.map_tile_attribution
 
 INSTALLED_APPS = [
     "palabre.core",
@@ -22,6 +25,8 @@ INSTALLED_APPS = [
     "palabre.participation",
     "palabre.components.presentation",
     "palabre.components.consultation",
+    "palabre.components.collect",
+    "palabre.components.selection",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -186,7 +191,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *ENV.map_tile_origins],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -93,6 +93,18 @@ class Env:
     behind_proxy: bool
     site_url: str
     page_cache_seconds: int
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
+
+    @property
+    def map_tile_origins(self) -> list[str]:
+        """The tile server's origin, for the CSP's img-src (``{s}`` subdomains: a wildcard)."""
+        parsed = urlparse(self.map_tile_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            return []
+        host = parsed.hostname.replace("{s}", "*")
+        port = f":{parsed.port}" if parsed.port else ""
+        return [f"{parsed.scheme}://{host}{port}"]
 
 
 def read() -> Env:
@@ -114,6 +126,8 @@ def read() -> Env:
         behind_proxy=_bool(os.environ.get("BEHIND_PROXY"), False),
         site_url=os.environ.get("SITE_URL") or "http://127.0.0.1:8000",
         page_cache_seconds=int(os.environ.get("PAGE_CACHE_SECONDS") or 60),
+        map_tile_url=os.environ.get("MAP_TILE_URL", "").strip(),
+        map_tile_attribution=os.environ.get("MAP_TILE_ATTRIBUTION", "").strip(),
     )
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CollectConfig(AppConfig):
+    name = "palabre.components.collect"
+    label = "collect"
+    verbose_name = _("Dépôt de propositions")
+
+    def ready(self):
+        from . import component  # noqa: F401 - registers the step kind

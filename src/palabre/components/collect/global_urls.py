@@ -1,0 +1,9 @@
+"""Pages of the collect kind outside a step (mounted at the site root through the registry)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("settings/drafts/", views.drafts_view, name="collect_drafts"),
+]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("map/", views.map_view, name="map"),
+    path("map/pins.json", views.map_data, name="map_data"),
+    path("proposals/new/", views.proposal_create_view, name="proposal_create"),
+    path("proposals/new/autosave/", views.proposal_autosave_view, name="proposal_autosave"),
+    path("proposals/<int:pk>/", views.proposal_view, name="proposal"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit_view, name="proposal_edit"),
+    path(
+        "proposals/<int:pk>/edit/autosave/",
+        views.proposal_edit_autosave_view,
+        name="proposal_edit_autosave",
+    ),
+    path("proposals/<int:pk>/withdraw/", views.proposal_withdraw_view, name="proposal_withdraw"),
+    path("proposals/<int:pk>/answer/", views.proposal_answer_view, name="proposal_answer"),
+    path("drafts/<int:pk>/delete/", views.draft_delete_view, name="draft_delete"),
+    path("export.<str:fmt>", views.export_view, name="export"),
+]
