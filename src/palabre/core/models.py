@@ -40,6 +40,14 @@ class User(AbstractUser):
             RegexValidator(r"^[0-9A-Za-z -]{2,10}$", _("Saisissez un code postal valide."))
         ],
     )
+    birth_date = models.DateField(
+        _("date de naissance"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Demandée seulement par les étapes réservées à un âge minimal ; jamais publiée."
+        ),
+    )
     website = models.URLField(_("site web"), blank=True)
     charter_accepted_at = models.DateTimeField(_("charte acceptée le"), null=True, blank=True)
     language = models.CharField(_("langue"), max_length=5, blank=True)

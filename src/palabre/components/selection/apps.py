@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelectionConfig(AppConfig):
+    name = "palabre.components.selection"
+    label = "selection"
+    verbose_name = _("Vote sur des propositions")
+
+    def ready(self):
+        from . import component  # noqa: F401 - registers the step kind

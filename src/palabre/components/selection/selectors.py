@@ -1,0 +1,190 @@
+"""Reads of the selection step (house rule 4): a fixed number of queries whatever the length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from . import permissions
+from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote
+from .rules import Item, greedy_funded
+
+
+def selection_for_step(step) -> Selection | None:
+    selection = (
+        Selection.objects.select_related("collect", "zip_area").filter(step_id=step.pk).first()
+    )
+    if selection is not None:
+        selection.step = step
+    return selection
+
+
+def candidates(selection: Selection):
+    """The proposals taking part in the vote, with their cached counts (one query)."""
+    from palabre.components.collect.models import Proposal
+
+    entries = SelectionProposal.objects.filter(selection=selection, proposal=OuterRef("pk"))
+    rows = Proposal.objects.filter(
+        collect_id=selection.collect_id,
+        published=True,
+        trashed_at__isnull=True,
+        state=Proposal.State.SUBMITTED,
+    )
+    if selection.proposals_from == ProposalsFrom.CHOSEN:
+        rows = rows.filter(Exists(entries))
+    return (
+        rows.annotate(
+            selection_votes=Coalesce(Subquery(entries.values("votes_count")[:1]), Value(0)),
+            selection_points=Coalesce(Subquery(entries.values("points")[:1]), Value(0)),
+        )
+        .select_related("theme", "district", "status")
+        .order_by("number", "pk")
+    )
+
+
+@dataclass
+class BallotState:
+    """A participant's ballot in a step, as the pages show it."""
+
+    selection: Selection
+    ballot: Ballot | None = None
+    votes: list[Vote] = field(default_factory=list)
+
+    @property
+    def voted(self) -> dict[int, Vote]:
+        return {v.proposal_id: v for v in self.votes}
+
+    @property
+    def count(self) -> int:
+        return len(self.votes)
+
+    @property
+    def spent(self) -> int:
+        return sum(v.cost for v in self.votes)
+
+    @property
+    def remaining_votes(self) -> int | None:
+        if self.selection.votes_max is None:
+            return None
+        return max(self.selection.votes_max - self.count, 0)
+
+    @property
+    def remaining_budget(self) -> int | None:
+        if not self.selection.is_budget:
+            return None
+        return max((self.selection.budget or 0) - self.spent, 0)
+
+    @property
+    def missing_for_minimum(self) -> int:
+        return max(self.selection.votes_min - self.count, 0) if self.count else 0
+
+    @property
+    def counted(self) -> bool:
+        return self.count > 0 and self.selection.counts(self.count)
+
+    @property
+    def anonymous(self) -> bool:
+        return bool(self.ballot and self.ballot.anonymous)
+
+
+def ballot_state(selection: Selection, user) -> BallotState:
+    """``user``'s ballot with its votes and their proposals (two queries, none if anonymous)."""
+    state = BallotState(selection=selection)
+    if not user.is_authenticated:
+        return state
+    state.ballot = Ballot.objects.filter(selection=selection, user=user).first()
+    if state.ballot is not None:
+        state.votes = list(
+            state.ballot.votes.select_related("proposal").order_by("rank", "created_at", "pk")
+        )
+    return state
+
+
+@dataclass
+class ResultRow:
+    proposal: object
+    position: int
+    votes: int
+    points: int
+    qualified: bool
+    funded: bool = False
+    share: float = 0.0  # of the first row's score, for the bar chart (0..100)
+
+
+@dataclass
+class Results:
+    selection: Selection
+    rows: list[ResultRow]
+    participants: int
+    budget_spent: int = 0
+    funded_count: int = 0
+
+    @property
+    def score_label_is_points(self) -> bool:
+        return self.selection.is_ranked
+
+    @property
+    def qualified_count(self) -> int:
+        return sum(1 for r in self.rows if r.qualified)
+
+
+def results(selection: Selection) -> Results:
+    """Ranking by points (ranked) or votes, qualified proposals, funded ones (budget)."""
+    proposals = list(candidates(selection))
+    ranked = selection.is_ranked
+
+    def score(p):
+        return p.selection_points if ranked else p.selection_votes
+
+    proposals.sort(key=lambda p: (-score(p), -p.selection_votes, p.number, p.pk))
+    threshold = selection.threshold
+    top = score(proposals[0]) if proposals else 0
+    rows = [
+        ResultRow(
+            proposal=p,
+            position=index,
+            votes=p.selection_votes,
+            points=p.selection_points,
+            qualified=threshold is not None and p.selection_votes >= threshold,
+            share=round(100 * score(p) / top, 1) if top else 0.0,
+        )
+        for index, p in enumerate(proposals, start=1)
+    ]
+    result = Results(
+        selection=selection,
+        rows=rows,
+        participants=Ballot.objects.filter(
+            selection=selection, counted=True, votes_count__gt=0
+        ).count(),
+    )
+    if selection.is_budget:
+        funded, spent = greedy_funded(
+            [
+                Item(key=r.proposal.pk, cost=r.proposal.cost or 0, votes=r.votes, order=i)
+                for i, r in enumerate(rows)
+                if r.proposal.cost is not None
+            ],
+            selection.budget or 0,
+        )
+        funded_set = set(funded)
+        for r in rows:
+            r.funded = r.proposal.pk in funded_set
+        result.budget_spent, result.funded_count = spent, len(funded)
+    return result
+
+
+def results_visible(user, selection: Selection) -> bool:
+    return bool(permissions.results_view(user, selection))
+
+
+def my_ballots(user) -> list[Ballot]:
+    """Every ballot of ``user`` in any step, with the step and project (for « Mes votes »)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Ballot.objects.filter(user=user, votes_count__gt=0)
+        .select_related("selection__step__project")
+        .order_by("-updated_at")
+    )

@@ -1,0 +1,437 @@
+"""Writes of the selection step (house rule 3): keyword-only, one transaction each.
+
+Every write to a ballot starts by locking the participant's ``Ballot`` row
+(``select_for_update``, created on the first vote): two browsers of one participant voting at
+the same instant are serialised there, so the limit and the budget are checked against the
+ballot as it really is. The proposals' cached counts are updated in the same transaction, from
+the difference between what the ballot contributed before and after the change (a ballot under
+the minimum contributes nothing), entries in proposal order so that transactions never
+deadlock on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from palabre.core import pagecache, phases
+from palabre.core.services import action_log_record
+
+from . import permissions
+from .formatting import euros
+from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote, VoteType
+
+
+class VoteRefused(ValidationError):
+    """A refused vote; ``code`` says why (limit, budget, closed, requirement…)."""
+
+
+def _refuse(message: str, code: str):
+    raise VoteRefused(message, code=code)
+
+
+def _check_may_vote(user, selection: Selection, ballot: Ballot | None, *, full=True) -> None:
+    """Refuse with the reason; ``full=False`` checks only the account and the dates."""
+    decision = permissions.vote(user, selection, ballot, requirements=full)
+    if not decision:
+        if not user.is_authenticated:
+            code = "login"
+        elif selection.step.status != phases.Status.OPEN or not selection.has_vote:
+            code = "closed"
+        else:
+            code = "requirement"
+        _refuse(str(decision.reason), code)
+
+
+def _ballot_query(selection: Selection, user):
+    return Ballot.objects.select_for_update().filter(selection=selection, user=user)
+
+
+def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None:
+    """The participant's ballot, locked until the end of the transaction."""
+    rows = list(_ballot_query(selection, user))
+    if rows or not create:
+        return rows[0] if rows else None
+    try:
+        with transaction.atomic():  # a savepoint: another request may be creating it too
+            Ballot.objects.create(selection=selection, user=user, counted=selection.counts(0))
+    except IntegrityError:
+        pass  # it did: lock the row it created
+    return _ballot_query(selection, user).get()
+
+
+def _contribution(selection: Selection, counted: bool, votes) -> dict[int, tuple[int, int]]:
+    """What a ballot adds to each proposal: {proposal id: (votes, points)}."""
+    if not counted:
+        return {}
+    return {v.proposal_id: (1, selection.points_for(v.rank)) for v in votes}
+
+
+def _apply(selection: Selection, before: dict, after: dict) -> None:
+    """Update the cached counts by the difference, in proposal order (no deadlock)."""
+    for pk in sorted(set(before) | set(after)):
+        votes_before, points_before = before.get(pk, (0, 0))
+        votes_after, points_after = after.get(pk, (0, 0))
+        d_votes, d_points = votes_after - votes_before, points_after - points_before
+        if d_votes or d_points:
+            SelectionProposal.objects.filter(selection=selection, proposal_id=pk).update(
+                votes_count=F("votes_count") + d_votes, points=F("points") + d_points
+            )
+
+
+def _save_ballot(selection: Selection, ballot: Ballot, votes: list[Vote]) -> None:
+    ballot.votes_count = len(votes)
+    ballot.spent = sum(v.cost for v in votes)
+    ballot.counted = selection.counts(ballot.votes_count)
+    ballot.updated_at = timezone.now()
+    Ballot.objects.filter(pk=ballot.pk).update(
+        votes_count=ballot.votes_count,
+        spent=ballot.spent,
+        counted=ballot.counted,
+        updated_at=ballot.updated_at,
+    )
+
+
+def candidate_proposal(selection: Selection, proposal_id: int):
+    """The proposal ``proposal_id`` if it takes part in this vote, else None."""
+    from palabre.components.collect.models import Proposal
+
+    rows = Proposal.objects.filter(
+        pk=proposal_id,
+        collect_id=selection.collect_id,
+        published=True,
+        trashed_at__isnull=True,
+        state=Proposal.State.SUBMITTED,
+    )
+    if selection.proposals_from == ProposalsFrom.CHOSEN:
+        rows = rows.filter(selection_entries__selection=selection)
+    return rows.only("pk", "cost", "title", "reference", "collect_id").first()
+
+
+@transaction.atomic
+def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool | None = None):
+    """``user`` votes for a proposal. Returns the ballot; raises VoteRefused with the reason."""
+    _check_may_vote(user, selection, None, full=False)
+    proposal = candidate_proposal(selection, proposal_id)
+    if proposal is None:
+        _refuse(_("Cette proposition ne fait pas partie du vote."), "not_candidate")
+    if selection.is_budget and proposal.cost is None:
+        _refuse(_("Cette proposition n'a pas de coût : elle ne peut pas être choisie."), "no_cost")
+    ballot = _locked_ballot(selection, user, create=True)
+    _check_may_vote(user, selection, ballot)
+    votes = list(ballot.votes.all())
+    if any(v.proposal_id == proposal.pk for v in votes):
+        _refuse(_("Vous avez déjà voté pour cette proposition."), "already")
+    if selection.votes_max is not None and len(votes) >= selection.votes_max:
+        _refuse(
+            ngettext(
+                "Limite atteinte : vous avez déjà donné votre vote. Retirez-le pour voter "
+                "pour une autre proposition.",
+                "Limite atteinte : vous avez déjà donné vos %(n)s votes. Retirez-en un pour "
+                "voter pour une autre proposition.",
+                selection.votes_max,
+            )
+            % {"n": selection.votes_max},
+            "limit",
+        )
+    cost = proposal.cost or 0
+    if selection.is_budget:
+        remaining = selection.budget - ballot.spent
+        if cost > remaining:
+            _refuse(
+                _(
+                    "Budget dépassé : cette proposition coûte %(cost)s et il vous reste "
+                    "%(remaining)s sur %(budget)s. Retirez un choix pour libérer du budget."
+                )
+                % {
+                    "cost": euros(cost),
+                    "remaining": euros(remaining),
+                    "budget": euros(selection.budget),
+                },
+                "budget",
+            )
+    before = _contribution(selection, ballot.counted, votes)
+    vote = Vote.objects.create(
+        ballot=ballot,
+        proposal_id=proposal.pk,
+        rank=len(votes) + 1 if selection.is_ranked else None,
+        cost=cost if selection.is_budget else 0,
+    )
+    votes.append(vote)
+    if anonymous is not None and selection.anonymous_allowed:
+        ballot.anonymous = anonymous
+        Ballot.objects.filter(pk=ballot.pk).update(anonymous=anonymous)
+    _save_ballot(selection, ballot, votes)
+    SelectionProposal.objects.bulk_create(
+        [SelectionProposal(selection=selection, proposal_id=proposal.pk)], ignore_conflicts=True
+    )
+    _apply(selection, before, _contribution(selection, ballot.counted, votes))
+    return ballot
+
+
+@transaction.atomic
+def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
+    """``user`` takes back their vote for a proposal (ranks below move up one)."""
+    _check_may_vote(user, selection, None, full=False)
+    ballot = _locked_ballot(selection, user, create=False)
+    votes = list(ballot.votes.all()) if ballot is not None else []
+    removed = next((v for v in votes if v.proposal_id == proposal_id), None)
+    if removed is None:
+        _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+    before = _contribution(selection, ballot.counted, votes)
+    removed.delete()
+    votes = [v for v in votes if v.pk != removed.pk]
+    if selection.is_ranked and removed.rank is not None:
+        Vote.objects.filter(ballot=ballot, rank__gt=removed.rank).update(rank=F("rank") - 1)
+        for v in votes:
+            if v.rank is not None and v.rank > removed.rank:
+                v.rank -= 1
+    _save_ballot(selection, ballot, votes)
+    _apply(selection, before, _contribution(selection, ballot.counted, votes))
+    return ballot
+
+
+@transaction.atomic
+def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -> Ballot:
+    """Ranked votes: move a proposal one rank ``up`` (towards 1) or ``down``."""
+    if not selection.is_ranked:
+        _refuse(_("Ce vote n'est pas un classement."), "not_ranked")
+    _check_may_vote(user, selection, None, full=False)
+    ballot = _locked_ballot(selection, user, create=False)
+    votes = sorted(ballot.votes.all(), key=lambda v: v.rank) if ballot is not None else []
+    index = next((i for i, v in enumerate(votes) if v.proposal_id == proposal_id), None)
+    if index is None:
+        _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0:
+        _refuse(_("Cette proposition est déjà en première position."), "edge")
+    if other >= len(votes):
+        _refuse(_("Cette proposition est déjà en dernière position."), "edge")
+    before = _contribution(selection, ballot.counted, votes)
+    moved, swapped = votes[index], votes[other]
+    moved.rank, swapped.rank = swapped.rank, moved.rank
+    Vote.objects.filter(pk=moved.pk).update(rank=moved.rank)
+    Vote.objects.filter(pk=swapped.pk).update(rank=swapped.rank)
+    _save_ballot(selection, ballot, votes)
+    _apply(selection, before, _contribution(selection, ballot.counted, votes))
+    return ballot
+
+
+@transaction.atomic
+def ballot_anonymity_set(*, user, selection: Selection, anonymous: bool) -> Ballot:
+    """Whether ``user``'s name may appear with their votes (only where the step allows it)."""
+    if not selection.anonymous_allowed:
+        _refuse(_("Cette étape ne propose pas le vote anonyme."), "anonymity")
+    _check_may_vote(user, selection, None, full=False)
+    ballot = _locked_ballot(selection, user, create=True)
+    ballot.anonymous = bool(anonymous)
+    Ballot.objects.filter(pk=ballot.pk).update(anonymous=ballot.anonymous)
+    return ballot
+
+
+@transaction.atomic
+def ballot_requirements_fill(
+    *,
+    user,
+    selection: Selection,
+    zip_code: str | None = None,
+    birth_date: dt.date | None = None,
+    accept_rules: bool = False,
+) -> list:
+    """The participant gives what the step requires; returns what is still missing."""
+    from palabre.core.models import User
+
+    if not user.is_authenticated:
+        _refuse(_("Connectez-vous ou créez un compte pour participer."), "login")
+    fields = []
+    if zip_code is not None and zip_code.strip() and zip_code.strip() != user.zip_code:
+        user.zip_code = zip_code.strip().upper()
+        fields.append("zip_code")
+    if birth_date is not None and birth_date != user.birth_date:
+        if birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("Cette date est dans le futur.")})
+        user.birth_date = birth_date
+        fields.append("birth_date")
+    if fields:
+        user.full_clean(validate_unique=False, exclude=["password"])
+        User.objects.filter(pk=user.pk).update(**{f: getattr(user, f) for f in fields})
+    ballot = _locked_ballot(selection, user, create=accept_rules)
+    if accept_rules and ballot.rules_accepted_at is None:
+        ballot.rules_accepted_at = timezone.now()
+        Ballot.objects.filter(pk=ballot.pk).update(rules_accepted_at=ballot.rules_accepted_at)
+    return permissions.requirements_missing(user, selection, ballot)
+
+
+@transaction.atomic
+def votes_remove_for_user(*, user) -> int:
+    """Account deletion: remove ``user``'s votes in every step whose vote is not closed.
+
+    The counts are updated in the same transaction; ballots in closed steps are left as they
+    are (they made published results). Returns the number of votes removed.
+    """
+    still_open = ~phases.status_q(phases.Status.CLOSED, prefix="selection__step__")
+    ballots = list(
+        Ballot.objects.select_for_update(of=("self",))
+        .filter(still_open, user=user)
+        .select_related("selection")
+        .order_by("pk")
+    )
+    removed = 0
+    for ballot in ballots:
+        selection = ballot.selection
+        votes = list(ballot.votes.all())
+        before = _contribution(selection, ballot.counted, votes)
+        removed += len(votes)
+        ballot.votes.all().delete()
+        ballot.delete()
+        _apply(selection, before, {})
+    if removed:
+        transaction.on_commit(pagecache.bump)
+    return removed
+
+
+# --- organisers --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def selection_save(
+    *, actor, selection: Selection, created: bool, changes: dict | None = None, save=None
+) -> Selection:
+    """Save a step's vote rules; refuses (ValidationError) rule changes once votes exist."""
+    locked = Selection.objects.select_for_update().filter(pk=selection.pk).first()
+    del locked  # held until the end: no vote can slip in between the check and the save
+    selection.full_clean()
+    (save or selection.save)()
+    if not selection.votes_exist():  # only empty ballots (rules accepted): refresh ``counted``
+        Ballot.objects.filter(selection=selection).update(
+            counted=ExpressionWrapper(
+                Q(votes_count__gte=selection.votes_min), output_field=BooleanField()
+            )
+        )
+    action_log_record(
+        actor=actor, action="create" if created else "update", obj=selection, changes=changes
+    )
+    transaction.on_commit(pagecache.bump)
+    return selection
+
+
+@transaction.atomic
+def selection_proposals_add(*, actor, selection: Selection, status=None, proposals=None) -> int:
+    """Put proposals into the vote: those of ``status``, or the given ones. Returns how many."""
+    from palabre.components.collect.models import Proposal
+
+    rows = Proposal.objects.filter(collect_id=selection.collect_id)
+    if status is not None:
+        rows = rows.filter(status=status)
+    if proposals is not None:
+        rows = rows.filter(pk__in=[getattr(p, "pk", p) for p in proposals])
+    existing = set(
+        SelectionProposal.objects.filter(selection=selection).values_list("proposal_id", flat=True)
+    )
+    new = [pk for pk in rows.values_list("pk", flat=True) if pk not in existing]
+    SelectionProposal.objects.bulk_create(
+        [SelectionProposal(selection=selection, proposal_id=pk) for pk in new],
+        ignore_conflicts=True,
+    )
+    if new:
+        action_log_record(
+            actor=actor,
+            action="selection_proposals_add",
+            obj=selection,
+            changes={"proposals": new, "status": status},
+        )
+        transaction.on_commit(pagecache.bump)
+    return len(new)
+
+
+@transaction.atomic
+def selection_proposal_remove(*, actor, entry: SelectionProposal) -> None:
+    """Take a proposal out of the vote; refused once it has votes."""
+    locked = SelectionProposal.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        return
+    if Vote.objects.filter(ballot__selection_id=entry.selection_id, proposal_id=entry.proposal_id):
+        raise ValidationError(
+            _(
+                "Cette proposition a déjà reçu des votes : la retirer modifierait des bulletins "
+                "déjà comptés."
+            )
+        )
+    action_log_record(actor=actor, action="selection_proposal_remove", obj=locked)
+    locked.delete()
+    transaction.on_commit(pagecache.bump)
+
+
+# --- counters (house rule 5) ---------------------------------------------------------------
+
+
+def counters_recompute(*, fix: bool = True) -> list[str]:
+    """Recompute every cached count of the selection steps from the rows; return drifts."""
+    drifts: list[str] = []
+    with transaction.atomic():
+        selections = {s.pk: s for s in Selection.objects.all()}
+        # Ballots: votes, spent, counted.
+        ballots = Ballot.objects.annotate(
+            n=Count("votes"), total=Coalesce(Sum("votes__cost"), 0)
+        ).values("pk", "selection_id", "votes_count", "spent", "counted", "n", "total")
+        ballot_selection: dict[int, int] = {}
+        counted_ballots: set[int] = set()
+        for row in ballots:
+            selection = selections[row["selection_id"]]
+            ballot_selection[row["pk"]] = selection.pk
+            if selection.counts(row["n"]):
+                counted_ballots.add(row["pk"])
+            expected = {
+                "votes_count": row["n"],
+                "spent": row["total"],
+                "counted": selection.counts(row["n"]),
+            }
+            changes = {k: v for k, v in expected.items() if row[k] != v}
+            for name, value in changes.items():
+                drifts.append(f"Ballot #{row['pk']} {name}: {row[name]} ≠ {value}")
+            if fix and changes:
+                Ballot.objects.filter(pk=row["pk"]).update(**changes)
+        # Proposals: votes and points of the ballots that reach the minimum.
+        expected: dict[tuple[int, int], tuple[int, int]] = {}
+        for vote in Vote.objects.values("ballot_id", "proposal_id", "rank").iterator():
+            selection_id = ballot_selection[vote["ballot_id"]]
+            if vote["ballot_id"] not in counted_ballots:
+                continue
+            key = (selection_id, vote["proposal_id"])
+            votes, points = expected.get(key, (0, 0))
+            points_for = selections[selection_id].points_for(vote["rank"])
+            expected[key] = (votes + 1, points + points_for)
+        seen = set()
+        for entry in SelectionProposal.objects.values(
+            "pk", "selection_id", "proposal_id", "votes_count", "points"
+        ):
+            key = (entry["selection_id"], entry["proposal_id"])
+            seen.add(key)
+            votes, points = expected.get(key, (0, 0))
+            changes = {}
+            if entry["votes_count"] != votes:
+                changes["votes_count"] = votes
+            if entry["points"] != points:
+                changes["points"] = points
+            for name, value in changes.items():
+                drifts.append(f"SelectionProposal #{entry['pk']} {name}: {entry[name]} ≠ {value}")
+            if fix and changes:
+                SelectionProposal.objects.filter(pk=entry["pk"]).update(**changes)
+        for key in set(expected) - seen:
+            votes, points = expected[key]
+            drifts.append(f"SelectionProposal missing for selection {key[0]} proposal {key[1]}")
+            if fix:
+                SelectionProposal.objects.create(
+                    selection_id=key[0], proposal_id=key[1], votes_count=votes, points=points
+                )
+    return drifts
+
+
+VOTE_TYPES_WITH_BALLOT = (VoteType.SIMPLE, VoteType.BUDGET, VoteType.RANKED)

@@ -1,0 +1,322 @@
+"""Pages of the selection step. Every action is a plain POST form answered by a redirect with
+a message; with htmx (``HX-Request``) the same POST answers with the fragment to swap and the
+counter and status line out of band, so the page does not reload."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.core.views import resolve_step
+
+from . import permissions, selectors, services
+from .forms import RequirementsForm
+from .models import Selection, selection_url
+
+
+class _Refusal(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _refusals(view):
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Refusal as refusal:
+            return refusal.response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _resolve(request, slug, step_slug) -> tuple:
+    project, step, refusal = resolve_step(request, slug, step_slug, kind="selection")
+    if refusal:
+        raise _Refusal(refusal)
+    selection = selectors.selection_for_step(step)
+    if selection is None:
+        raise Http404(_("Ce vote n'est pas encore configuré."))
+    return project, step, selection
+
+
+def _pk(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _context(request, project, step, selection: Selection, **extra) -> dict:
+    state = extra.pop("state", None) or selectors.ballot_state(selection, request.user)
+    can_vote = permissions.vote(request.user, selection, state.ballot)
+    here = request.POST.get("here") if request.method == "POST" else None
+    if not here or not url_has_allowed_host_and_scheme(here, {request.get_host()}):
+        here = request.get_full_path()
+    return {
+        "here": here,
+        "project": project,
+        "step": step,
+        "steps": project.ordered_steps,
+        "selection": selection,
+        "state": state,
+        "voted": state.voted,
+        "can_vote": can_vote,
+        "missing": permissions.requirements_missing(request.user, selection, state.ballot)
+        if request.user.is_authenticated and step.is_open
+        else [],
+        "results_visible": selectors.results_visible(request.user, selection),
+        "urls": {
+            "list": step.get_absolute_url(),
+            "ballot": selection_url(step, "ballot"),
+            "results": selection_url(step, "results"),
+            "requirements": selection_url(step, "requirements"),
+            "anonymity": selection_url(step, "anonymity"),
+        },
+        **extra,
+    }
+
+
+def step_view(request, *, project, step):
+    """The step's page: the proposals with a vote button each and the ballot's counter."""
+    selection = selectors.selection_for_step(step)
+    if selection is None:
+        return render(request, "selection/unconfigured.html", {"project": project, "step": step})
+    proposals = list(selectors.candidates(selection))
+    context = _context(request, project, step, selection, proposals=proposals)
+    return render(request, "selection/step.html", context)
+
+
+@_refusals
+def proposal_view(request, slug, step_slug, pk):
+    """One proposal's page in this vote: summary, cost, votes when visible, the vote button."""
+    project, step, selection = _resolve(request, slug, step_slug)
+    proposal = selectors.candidates(selection).filter(pk=_pk(pk)).first()
+    if proposal is None:
+        raise Http404(_("Proposition introuvable."))
+    context = _context(request, project, step, selection, proposal=proposal)
+    return render(request, "selection/proposal.html", context)
+
+
+def _back(request, fallback: str):
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return redirect(url)
+    return redirect(fallback)
+
+
+def _login_first(request, fallback: str):
+    if not request.user.is_authenticated:
+        messages.info(request, _("Connectez-vous ou créez un compte pour voter."))
+        return redirect_to_login(request.POST.get("next") or fallback)
+    return None
+
+
+def _htmx_answer(request, project, step, selection, *, message, ok, fragment, extra=None):
+    """The fragment the form targets, the counter and the status line (out of band)."""
+    context = _context(request, project, step, selection, **(extra or {}))
+    context.update(status_message=message, status_ok=ok, oob=True)
+    return render(request, fragment, context)
+
+
+@_refusals
+@require_POST
+def vote_view(request, slug, step_slug, pk):
+    """Vote (``action=vote``) or take back a vote (``action=unvote``) for a proposal."""
+    project, step, selection = _resolve(request, slug, step_slug)
+    pk = _pk(pk)
+    fallback = f"{step.get_absolute_url()}#proposal-{pk}"
+    if response := _login_first(request, fallback):
+        return response
+    action = request.POST.get("action")
+    try:
+        if action == "unvote":
+            services.vote_remove(user=request.user, selection=selection, proposal_id=pk)
+            message = _("Votre vote est retiré.")
+        else:
+            anonymous = request.POST.get("anonymous")
+            services.vote_cast(
+                user=request.user,
+                selection=selection,
+                proposal_id=pk,
+                anonymous=None if anonymous is None else anonymous == "1",
+            )
+            message = _("Votre vote est enregistré.")
+        ok = True
+    except ValidationError as exc:
+        message, ok = " ".join(exc.messages), False
+    if _is_htmx(request):
+        proposal = selectors.candidates(selection).filter(pk=pk).first()
+        if proposal is None:
+            raise Http404
+        where = request.POST.get("where", "list")
+        fragment = "selection/_ballot_answer.html" if where == "ballot" else "_vote_answer.html"
+        return _htmx_answer(
+            request,
+            project,
+            step,
+            selection,
+            message=message,
+            ok=ok,
+            fragment=fragment if "/" in fragment else f"selection/{fragment}",
+            extra={"proposal": proposal, "where": where},
+        )
+    (messages.success if ok else messages.error)(request, message)
+    return _back(request, fallback)
+
+
+@_refusals
+def ballot_view(request, slug, step_slug):
+    """« Mes votes »: the participant's ballot in this step, reorderable when ranked."""
+    project, step, selection = _resolve(request, slug, step_slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = _context(request, project, step, selection)
+    context["other_ballots"] = [
+        b for b in selectors.my_ballots(request.user) if b.selection_id != selection.pk
+    ]
+    context["requirements_form"] = RequirementsForm(selection=selection, user=request.user)
+    return render(request, "selection/ballot.html", context)
+
+
+@_refusals
+@require_POST
+def move_view(request, slug, step_slug, pk):
+    """Ranked votes: move a proposal up or down one rank (``direction``)."""
+    project, step, selection = _resolve(request, slug, step_slug)
+    pk = _pk(pk)
+    fallback = f"{selection_url(step, 'ballot')}#vote-{pk}"
+    if response := _login_first(request, fallback):
+        return response
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    try:
+        services.vote_move(
+            user=request.user, selection=selection, proposal_id=pk, direction=direction
+        )
+        message = _("Classement modifié.")
+        ok = True
+    except ValidationError as exc:
+        message, ok = " ".join(exc.messages), False
+    if _is_htmx(request):
+        return _htmx_answer(
+            request,
+            project,
+            step,
+            selection,
+            message=message,
+            ok=ok,
+            fragment="selection/_ballot_answer.html",
+        )
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(fallback)
+
+
+@_refusals
+@require_POST
+def anonymity_view(request, slug, step_slug):
+    project, step, selection = _resolve(request, slug, step_slug)
+    fallback = selection_url(step, "ballot")
+    if response := _login_first(request, fallback):
+        return response
+    try:
+        services.ballot_anonymity_set(
+            user=request.user, selection=selection, anonymous=request.POST.get("anonymous") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Votre choix est enregistré."))
+    return _back(request, fallback)
+
+
+@_refusals
+@require_POST
+def requirements_view(request, slug, step_slug):
+    """The participant gives what the step requires (zip code, birth date, rules)."""
+    project, step, selection = _resolve(request, slug, step_slug)
+    fallback = selection_url(step, "ballot")
+    if response := _login_first(request, fallback):
+        return response
+    form = RequirementsForm(request.POST, selection=selection, user=request.user)
+    if form.is_valid():
+        try:
+            missing = services.ballot_requirements_fill(
+                user=request.user, selection=selection, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if missing:
+                for decision in missing:
+                    messages.warning(request, str(decision.reason))
+            else:
+                messages.success(request, _("C'est fait : vous pouvez voter."))
+            return _back(request, fallback)
+    context = _context(request, project, step, selection)
+    context["requirements_form"] = form
+    context["other_ballots"] = []
+    return render(request, "selection/ballot.html", context, status=400)
+
+
+def _results_or_refusal(request, slug, step_slug):
+    project, step, selection = _resolve(request, slug, step_slug)
+    decision = permissions.results_view(request.user, selection)
+    return project, step, selection, decision
+
+
+@_refusals
+def results_view(request, slug, step_slug):
+    project, step, selection, decision = _results_or_refusal(request, slug, step_slug)
+    context = _context(request, project, step, selection, refusal=decision)
+    if decision:
+        context["results"] = selectors.results(selection)
+    return render(request, "selection/results.html", context, status=200 if decision else 403)
+
+
+@_refusals
+def results_csv_view(request, slug, step_slug):
+    project, step, selection, decision = _results_or_refusal(request, slug, step_slug)
+    if not decision:
+        return HttpResponse(str(decision.reason), status=403, content_type="text/plain")
+    results = selectors.results(selection)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{project.slug}-{step.slug}.csv"'
+    response.write("\ufeff")  # spreadsheets read UTF-8 with a BOM
+    writer = csv.writer(response)
+    header = [_("rang"), _("référence"), _("titre"), _("votes")]
+    if selection.is_ranked:
+        header.append(_("points"))
+    if selection.is_budget:
+        header += [_("coût (€)"), _("financé")]
+    if selection.threshold is not None:
+        header.append(_("qualifiée"))
+    writer.writerow(header)
+    for row in results.rows:
+        line = [row.position, row.proposal.reference, _csv_text(row.proposal.title), row.votes]
+        if selection.is_ranked:
+            line.append(row.points)
+        if selection.is_budget:
+            line += ["" if row.proposal.cost is None else row.proposal.cost, int(row.funded)]
+        if selection.threshold is not None:
+            line.append(int(row.qualified))
+        writer.writerow(line)
+    return response
+
+
+def _csv_text(value: str) -> str:
+    """No formula injection when the file is opened in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
