@@ -121,15 +121,16 @@ def comment_create(request, content_type_id, object_id):
     if not request.user.is_authenticated:
         return _login_first(request, next_url)
     form = CommentForm(request.POST)
+    parent_id = (request.POST.get("parent") or "").strip()
     parent = None
-    if form.is_valid():
-        parent_id = form.cleaned_data.get("parent")
-        if parent_id:
-            parent = Comment.objects.filter(
-                pk=parent_id, content_type_id=content_type_id, object_id=object_id
-            ).first()
-            if parent is None:
-                form.add_error(None, _("Le commentaire auquel vous répondez n'existe plus."))
+    if parent_id:
+        parent = Comment.objects.filter(
+            pk=int(parent_id) if parent_id.isdigit() else 0,
+            content_type_id=content_type_id,
+            object_id=object_id,
+        ).first()
+    if form.is_valid() and parent_id and parent is None:
+        form.add_error(None, _("Le commentaire auquel vous répondez n'existe plus."))
     if form.is_valid():
         try:
             comment = services.comment_create(

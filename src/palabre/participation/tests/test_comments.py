@@ -394,3 +394,22 @@ def test_annotate_comment_count(opinion, camille):
     ordered = selectors.annotate_comment_count(Opinion.objects.all()).order_by("-comment_count")
     assert ordered.first() == opinion
     assert selectors.comment_count(opinion) == 2
+
+
+def test_invalid_reply_keeps_its_thread(client, opinion, camille, dominique):
+    comment = services.comment_create(author=camille, target=opinion, body="La question")
+    client.force_login(dominique)
+    response = client.post(_post_url(opinion), {"body": " ", "parent": comment.pk})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Répondre à un commentaire" in html and "La question" in html
+    assert f'name="parent" value="{comment.pk}"' in html
+    # A moderated comment is neither answered nor quoted.
+    services.contribution_trash(actor=dominique, obj=comment, reason="Spam")
+    response = client.post(_post_url(opinion), {"body": "Réponse", "parent": comment.pk})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "On ne peut pas répondre" in html and "La question" not in html
+    response = client.post(_post_url(opinion), {"body": "Réponse", "parent": "999999"})
+    assert response.status_code == 400 and "existe plus" in response.content.decode()
+    assert Comment.objects.count() == 1
