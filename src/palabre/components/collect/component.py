@@ -31,7 +31,9 @@ COLLECT = registry.register(
         view=step_view,
         icon="collect",
         participatory=True,
-        cacheable=False,
+        # The anonymous list is the same for everyone (the random order's seed included)
+        # until content changes or the page cache expires; its links then carry that seed.
+        cacheable=True,
         demo=demo,
         urls="palabre.components.collect.urls",
         extra={"global_urls": "palabre.components.collect.global_urls"},

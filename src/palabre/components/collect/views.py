@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from palabre.core.models import District, Theme
+from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
 
 from . import exports, permissions, selectors, services
@@ -144,6 +145,7 @@ def step_view(request, *, project, step):
     )
 
 
+@anonymous_page_cache
 @_refusals
 @require_GET
 def map_view(request, slug, step_slug):
@@ -179,12 +181,24 @@ def _bbox(value: str):
     return south, west, north, east
 
 
+def _light_filters(request) -> dict:
+    """The list's filters read without loading their vocabularies (the map data needs no
+    form): slugs and ids as given; an unknown one simply matches nothing."""
+    get = request.GET
+    filters = {k: get.get(k, "")[:100] for k in ("q", "theme", "district")}
+    for key in ("category", "status"):
+        value = get.get(key, "")
+        filters[key] = value if value.isdigit() else ""
+    return filters
+
+
+@anonymous_page_cache
 @_refusals
 @require_GET
 def map_data(request, slug, step_slug):
     """The pins of the map (JSON), with the filters of the list."""
     project, step, collect = _resolve(request, slug, step_slug)
-    _form, filters = _filters(request, collect)
+    filters = _light_filters(request)
     bbox = _bbox(request.GET.get("bbox", ""))
     pins, truncated = selectors.map_pins(collect, filters=filters, bbox=bbox)
     url = reverse("collect:proposal", args=[project.slug, step.slug, 0]).replace("/0/", "/{id}/")
@@ -201,6 +215,7 @@ def map_data(request, slug, step_slug):
     return response
 
 
+@anonymous_page_cache
 @_refusals
 def proposal_view(request, slug, step_slug, pk):
     project, step, collect = _resolve(request, slug, step_slug)
