@@ -136,6 +136,9 @@ class Selection(models.Model):
     def __str__(self) -> str:
         return str(self.step)
 
+    def get_absolute_url(self) -> str:
+        return self.step.get_absolute_url()
+
     @property
     def is_ranked(self) -> bool:
         return self.vote_type == VoteType.RANKED
@@ -204,9 +207,6 @@ class Selection(models.Model):
             "la date des résultats restent modifiables)."
         )
         return {name: message for name in changed}
-
-    def get_absolute_url(self) -> str:
-        return self.step.get_absolute_url()
 
 
 class SelectionProposal(models.Model):

@@ -36,8 +36,8 @@ def candidates(selection: Selection):
         rows = rows.filter(Exists(entries))
     return (
         rows.annotate(
-            selection_votes=Coalesce(Subquery(entries.values("votes_count")[:1]), Value(0)),
-            selection_points=Coalesce(Subquery(entries.values("points")[:1]), Value(0)),
+            vote_total=Coalesce(Subquery(entries.values("votes_count")[:1]), Value(0)),
+            point_total=Coalesce(Subquery(entries.values("points")[:1]), Value(0)),
         )
         .select_related("theme", "district", "status")
         .order_by("number", "pk")
@@ -136,18 +136,18 @@ def results(selection: Selection) -> Results:
     ranked = selection.is_ranked
 
     def score(p):
-        return p.selection_points if ranked else p.selection_votes
+        return p.point_total if ranked else p.vote_total
 
-    proposals.sort(key=lambda p: (-score(p), -p.selection_votes, p.number, p.pk))
+    proposals.sort(key=lambda p: (-score(p), -p.vote_total, p.number, p.pk))
     threshold = selection.threshold
     top = score(proposals[0]) if proposals else 0
     rows = [
         ResultRow(
             proposal=p,
             position=index,
-            votes=p.selection_votes,
-            points=p.selection_points,
-            qualified=threshold is not None and p.selection_votes >= threshold,
+            votes=p.vote_total,
+            points=p.point_total,
+            qualified=threshold is not None and p.vote_total >= threshold,
             share=round(100 * score(p) / top, 1) if top else 0.0,
         )
         for index, p in enumerate(proposals, start=1)

@@ -2,13 +2,15 @@ from django.urls import path
 
 from . import views
 
+# Every kind's URLs are mounted under the same /projects/<slug>/<step-slug>/ prefix and the
+# first match wins: these paths must not collide with another kind's (collect has proposals/).
 urlpatterns = [
-    path("proposals/<int:pk>/", views.proposal_view, name="proposal"),
-    path("proposals/<int:pk>/vote/", views.vote_view, name="vote"),
-    path("proposals/<int:pk>/move/", views.move_view, name="move"),
-    path("ballot/", views.ballot_view, name="ballot"),
-    path("ballot/anonymity/", views.anonymity_view, name="anonymity"),
-    path("ballot/requirements/", views.requirements_view, name="requirements"),
-    path("results/", views.results_view, name="results"),
-    path("results.csv", views.results_csv_view, name="results_csv"),
+    path("vote/<int:pk>/", views.proposal_view, name="proposal"),
+    path("vote/<int:pk>/cast/", views.vote_view, name="vote"),
+    path("vote/<int:pk>/move/", views.move_view, name="move"),
+    path("my-votes/", views.ballot_view, name="ballot"),
+    path("my-votes/anonymity/", views.anonymity_view, name="anonymity"),
+    path("my-votes/requirements/", views.requirements_view, name="requirements"),
+    path("vote-results/", views.results_view, name="results"),
+    path("vote-results.csv", views.results_csv_view, name="results_csv"),
 ]

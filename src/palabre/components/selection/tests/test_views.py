@@ -1,0 +1,228 @@
+"""The pages: plain forms without JavaScript, htmx fragments, results, CSV, query counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from palabre.components.selection import services
+from palabre.components.selection.models import Vote
+
+from .conftest import close, make_selection, proposals, verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+def url(selection, name, *args):
+    step = selection.step
+    return reverse(f"selection:{name}", args=[step.project.slug, step.slug, *args])
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_list_page_anonymous_invites_to_log_in(client):
+    selection = make_selection(vote_type="simple", votes_max=3)
+    response = client.get(selection.step.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Projet 1" in html and "Se connecter pour voter" in html
+    assert 'id="ballot-counter"' in html and 'aria-live="polite"' in html
+    assert "selection/vendor/htmx/htmx.min.js" in html
+
+
+def test_vote_without_javascript_until_the_limit(client, participant):
+    selection = make_selection(vote_type="simple", votes_max=2)
+    p1, p2, p3, *_ = proposals(selection)
+    client.force_login(participant)
+    page = client.get(selection.step.get_absolute_url()).content.decode()
+    assert "2 votes restants sur 2" in page
+    for p in (p1, p2):
+        response = client.post(url(selection, "vote", p.pk), {"action": "vote"}, follow=True)
+        assert "Votre vote est enregistré." in messages_of(response)
+    response = client.post(
+        url(selection, "vote", p3.pk),
+        {"action": "vote", "next": selection.step.get_absolute_url()},
+        follow=True,
+    )
+    [message] = messages_of(response)
+    assert message.startswith("Limite atteinte")
+    assert re.search(r"0 votes? restants? sur 2", response.content.decode())
+    response = client.post(url(selection, "vote", p1.pk), {"action": "unvote"}, follow=True)
+    assert "Votre vote est retiré." in messages_of(response)
+    assert set(Vote.objects.values_list("proposal_id", flat=True)) == {p2.pk}
+
+
+def test_htmx_vote_answers_a_fragment_with_the_counter_out_of_band(client, participant):
+    selection = make_selection(vote_type="budget", budget=50_000, costs=[37_600, 20_000, 1, 2, 3])
+    p1, p2, *_ = proposals(selection)
+    client.force_login(participant)
+    response = client.post(
+        url(selection, "vote", p1.pk),
+        {"action": "vote", "here": selection.step.get_absolute_url()},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert f'id="vote-{p1.pk}"' in html and "Retirer mon vote" in html
+    assert 'hx-swap-oob="innerHTML"' in html
+    assert "12\xa0400\xa0€ restants sur 50\xa0000\xa0€" in html
+    response = client.post(
+        url(selection, "vote", p2.pk), {"action": "vote"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "Budget dépassé" in html and "vote-status__error" in html
+
+
+def test_english_amounts(client, participant):
+    selection = make_selection(vote_type="budget", budget=50_000, costs=[37_600, 1, 2, 3, 4])
+    client.force_login(participant)
+    services.vote_cast(
+        user=participant, selection=selection, proposal_id=proposals(selection)[0].pk
+    )
+    client.cookies["django_language"] = "en"
+    html = client.get(selection.step.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "€12,400" in html and "€50,000" in html
+
+
+def test_closed_step_refuses_with_the_reason(client, participant):
+    selection = make_selection(vote_type="simple")
+    p1 = proposals(selection)[0]
+    close(selection)
+    client.force_login(participant)
+    response = client.post(url(selection, "vote", p1.pk), {"action": "vote"}, follow=True)
+    assert messages_of(response) == ["Le vote est terminé : il n'est plus possible de voter."]
+    assert "Le vote est terminé." in response.content.decode()
+
+
+def test_anonymous_post_goes_to_login(client):
+    selection = make_selection(vote_type="simple")
+    response = client.post(url(selection, "vote", proposals(selection)[0].pk), {"action": "vote"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_ballot_page_reorders_with_plain_forms(client, participant):
+    selection = make_selection(vote_type="ranked", votes_max=3)
+    p1, p2, p3, *_ = proposals(selection)
+    for p in (p1, p2, p3):
+        services.vote_cast(user=participant, selection=selection, proposal_id=p.pk)
+    client.force_login(participant)
+    page = client.get(url(selection, "ballot"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Mon classement" in html and f'id="move-up-{p3.pk}"' in html
+    response = client.post(url(selection, "move", p3.pk), {"direction": "up"}, follow=True)
+    assert "Classement modifié." in messages_of(response)
+    assert list(Vote.objects.order_by("rank").values_list("proposal_id", flat=True)) == [
+        p1.pk,
+        p3.pk,
+        p2.pk,
+    ]
+    response = client.post(
+        url(selection, "move", p1.pk), {"direction": "up"}, HTTP_HX_REQUEST="true"
+    )
+    assert "déjà en première position" in response.content.decode()
+
+
+def test_requirements_form(client, participant):
+    selection = make_selection(vote_type="simple", zip_codes="75*", rules="Soyez sympas.")
+    client.force_login(participant)
+    html = client.get(url(selection, "ballot")).content.decode()
+    assert "Indiquez votre code postal" in html and "Soyez sympas." in html
+    response = client.post(
+        url(selection, "requirements"), {"zip_code": "75011", "accept_rules": "on"}, follow=True
+    )
+    assert "C'est fait : vous pouvez voter." in messages_of(response)
+    participant.refresh_from_db()
+    assert participant.zip_code == "75011"
+    services.vote_cast(
+        user=participant, selection=selection, proposal_id=proposals(selection)[0].pk
+    )
+
+
+def test_results_hidden_until_the_end_then_shown_with_csv(client, participant, organiser):
+    selection = make_selection(
+        vote_type="budget",
+        budget=10_000,
+        costs=[6_000, 5_000, 4_000, 3_000, 9_000],
+        threshold=2,
+    )
+    props = proposals(selection)
+    voters = [participant, *(verified_user(username=f"v{i}") for i in range(3))]
+    for user, picks in zip(voters, [(0, 3), (0, 2), (1, 3), (1, 2)], strict=True):
+        for i in picks:
+            services.vote_cast(user=user, selection=selection, proposal_id=props[i].pk)
+    assert client.get(url(selection, "results")).status_code == 403
+    client.force_login(organiser)
+    assert client.get(url(selection, "results")).status_code == 200
+    client.logout()
+    close(selection)
+    response = client.get(url(selection, "results"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    # Two votes each: 0 (6 000) is funded first, 1 (5 000) no longer fits, 2 (4 000) does,
+    # then nothing is left: 10 000 spent.
+    assert "2 projets financés pour 10\xa0000\xa0€ sur un budget de 10\xa0000\xa0€" in html
+    assert "4 propositions qualifiées" in html
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(url(selection, "results_csv")).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0] == ["rang", "référence", "titre", "votes", "coût (€)", "financé", "qualifiée"]
+    funded = {r[2]: r[5] for r in rows[1:]}
+    assert funded == {
+        "Projet 1": "1",
+        "Projet 2": "0",
+        "Projet 3": "1",
+        "Projet 4": "0",
+        "Projet 5": "0",
+    }
+
+
+def test_proposal_page_votes(client, participant):
+    selection = make_selection(vote_type="simple", results_visibility="live")
+    p1 = proposals(selection)[0]
+    client.force_login(participant)
+    response = client.get(url(selection, "proposal", p1.pk))
+    assert response.status_code == 200 and "Voter" in response.content.decode()
+    client.post(url(selection, "vote", p1.pk), {"action": "vote", "where": "proposal"})
+    html = client.get(url(selection, "proposal", p1.pk)).content.decode()
+    assert "Vous avez voté pour cette proposition" in html
+    assert client.get(url(selection, "proposal", 999_999)).status_code == 404
+
+
+def _queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("vote_type", ["simple", "budget", "ranked"])
+def test_query_counts_do_not_grow_with_the_proposals(client, vote_type):
+    figures = []
+    for n in (5, 50):
+        selection = make_selection(
+            n=n, vote_type=vote_type, votes_max=5, budget=10**9, results_visibility="live"
+        )
+        user = verified_user()
+        for p in proposals(selection)[:5]:
+            services.vote_cast(user=user, selection=selection, proposal_id=p.pk)
+        client.force_login(user)
+        paths = [
+            selection.step.get_absolute_url(),
+            url(selection, "ballot"),
+            url(selection, "results"),
+        ]
+        client.get(paths[0])  # warm the organisation cache
+        figures.append([_queries(client, p) for p in paths])
+    assert figures[0] == figures[1], figures
