@@ -304,7 +304,7 @@ def digests_send(*, now=None) -> int:
     for user_id in list(user_ids):
         with transaction.atomic():
             pending = list(
-                Notification.objects.select_for_update()
+                Notification.objects.select_for_update(of=("self",))
                 .filter(user_id=user_id, sent_in_digest_at__isnull=True)
                 .select_related("user", "user__notification_preference", "content_type")
                 .order_by("created_at", "pk")

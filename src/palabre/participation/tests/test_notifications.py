@@ -138,15 +138,13 @@ def test_followers_notify_emails_through_the_task_queue(
     assert not Notification.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes connections itself
 @override_settings(TASKS=DB_TASKS)
-def test_notification_waits_in_the_database_queue_for_the_worker(
-    target, camille, django_capture_on_commit_callbacks
-):
+def test_notification_waits_in_the_database_queue_for_the_worker(target, camille):
     from django_tasks_db.models import DBTaskResult
 
     services.follow_create(user=camille, target=target)
-    with django_capture_on_commit_callbacks(execute=True):
-        _notify(target)
+    _notify(target)  # outside any transaction: queued at once, as after a request's commit
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "palabre.participation.tasks.notify_followers"
     assert mail.outbox == []
