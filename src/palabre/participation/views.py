@@ -76,7 +76,7 @@ def report(request, content_type_id, object_id):
 # --- comments -------------------------------------------------------------------------------
 
 
-def _comment_target(request, content_type_id, object_id):
+def _comment_target(request, content_type_id, object_id, *, check_visibility: bool = True):
     """A registered target the visitor may see, or 404."""
     try:
         ct = ContentType.objects.get_for_id(content_type_id)
@@ -86,9 +86,11 @@ def _comment_target(request, content_type_id, object_id):
     if model is None or not registry.is_target(model):
         raise Http404
     obj = model._default_manager.filter(pk=object_id).first()
-    if obj is None or getattr(obj, "published", True) is False:
+    if obj is None:
         raise Http404
-    if not targets.visible_to(request.user, obj):
+    if check_visibility and (
+        getattr(obj, "published", True) is False or not targets.visible_to(request.user, obj)
+    ):
         raise Http404
     return obj
 
@@ -195,12 +197,15 @@ def comment_edit(request, pk):
 
 @require_POST
 def follow_toggle(request, content_type_id, object_id):
-    """``action=follow`` or ``action=unfollow`` (explicit, so a double click changes nothing)."""
-    target = _comment_target(request, content_type_id, object_id)
+    """``action=follow`` or ``action=unfollow`` (explicit, so a double click changes nothing).
+
+    One may always stop following, even a target one may no longer see."""
+    unfollow = request.POST.get("action") == "unfollow"
+    target = _comment_target(request, content_type_id, object_id, check_visibility=not unfollow)
     next_url = _safe_next(request, target.get_absolute_url())
     if not request.user.is_authenticated:
         return _login_first(request, next_url)
-    if request.POST.get("action") == "unfollow":
+    if unfollow:
         services.follow_delete(user=request.user, target=target)
         messages.success(request, _("Vous ne suivez plus « %(title)s ».") % {"title": target})
     else:

@@ -320,3 +320,19 @@ def test_followers_who_may_no_longer_see_the_project_are_not_told(
     with django_capture_on_commit_callbacks(execute=True):
         _notify(target)
     assert [m.to for m in mail.outbox] == [[insider.email]]
+
+
+def test_one_may_unfollow_a_target_one_no_longer_sees(client, target, camille):
+    from palabre.core.models import Project
+
+    services.follow_create(user=camille, target=target)
+    project = Project.objects.get(steps__consultation__sections__opinions=target)
+    project.visibility = Project.Visibility.DRAFT
+    project.save()
+    client.force_login(camille)
+    url = reverse("follow_toggle", args=[ContentType.objects.get_for_model(target).pk, target.pk])
+    assert client.post(url, {"action": "follow"}).status_code == 404
+    next_url = reverse("notification_settings")
+    response = client.post(url, {"action": "unfollow", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == next_url
+    assert not Follow.objects.exists()
