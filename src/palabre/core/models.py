@@ -256,6 +256,8 @@ class Project(models.Model):
         ordering = ["position", "-published_at", "id"]
         indexes = [
             models.Index(fields=["visibility", "published_at"]),
+            # The lists' order: a page of cards reads 24 rows of it instead of sorting them all.
+            models.Index(fields=["position", "-published_at", "id"], name="project_list_order"),
             models.Index(fields=["first_start"]),
             models.Index(fields=["last_end"]),
         ]

@@ -24,11 +24,12 @@ PROJECTS_PER_PAGE = 24
 @anonymous_page_cache
 def home(request):
     def first(status, n):
-        return selectors.with_theme_lists(selectors.project_list(request.user, status=status)[:n])
+        return list(selectors.project_list(request.user, status=status)[:n])
 
     open_projects = first(phases.Status.OPEN, 6)
     upcoming = first(phases.Status.UPCOMING, 3)
     closed = first(phases.Status.CLOSED, 3)
+    selectors.with_theme_lists([*open_projects, *upcoming, *closed])  # one query for all
     return render(
         request,
         "core/home.html",
@@ -36,16 +37,17 @@ def home(request):
             "open_projects": open_projects,
             "upcoming_projects": upcoming,
             "closed_projects": closed,
-            "themes": list(Theme.objects.all()[:12]),
+            "themes": selectors.taxonomy()["themes"][:12],
         },
     )
 
 
 @anonymous_page_cache
 def project_list(request):
-    themes = list(Theme.objects.all())
-    districts = list(District.objects.all())
-    form = ProjectFilterForm(request.GET or None, themes=themes, districts=districts)
+    taxonomy = selectors.taxonomy()
+    form = ProjectFilterForm(
+        request.GET or None, themes=taxonomy["themes"], districts=taxonomy["districts"]
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.project_list(
         request.user,
