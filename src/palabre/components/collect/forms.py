@@ -13,6 +13,7 @@ from . import formbuilder
 from .models import Builtin, Collect, FormField, Question, Sort
 
 FILE_FIELDS = ("illustration", "attachments")
+CHOOSE = _("— Choisir —")
 
 
 @dataclass
@@ -113,15 +114,23 @@ class ProposalForm(forms.Form):
                 )
             }
         if key == Builtin.THEME:
-            return {"theme": forms.ModelChoiceField(Theme.objects.all(), **common)}
+            return {
+                "theme": forms.ModelChoiceField(Theme.objects.all(), empty_label=CHOOSE, **common)
+            }
         if key == Builtin.CATEGORY:
-            return {"category": forms.ModelChoiceField(categories, **common)}
+            return {"category": forms.ModelChoiceField(categories, empty_label=CHOOSE, **common)}
         if key == Builtin.DISTRICT:
-            return {"district": forms.ModelChoiceField(District.objects.all(), **common)}
+            return {
+                "district": forms.ModelChoiceField(
+                    District.objects.all(), empty_label=CHOOSE, **common
+                )
+            }
         if key == Builtin.ADDRESS:
             coordinate = {"required": False, "widget": forms.NumberInput(attrs={"step": "any"})}
             return {
-                "address": forms.CharField(max_length=250, **common),
+                "address": forms.CharField(
+                    max_length=250, **{**common, "label": _("Adresse ou lieu")}
+                ),
                 "latitude": forms.FloatField(
                     label=_("Latitude"), min_value=-90, max_value=90, **coordinate
                 ),
@@ -224,6 +233,7 @@ class FilterForm(forms.Form):
             (str(c.pk), c.name) for c in categories
         ]
         self.fields["district"].choices = everything + [(d.slug, d.name) for d in districts]
+        self.fields["district"]._districts = districts  # the map draws their outlines
         self.fields["status"].choices = everything + [(str(s.pk), s.name) for s in statuses]
         if not categories:
             del self.fields["category"]

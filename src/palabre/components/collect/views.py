@@ -153,6 +153,11 @@ def map_view(request, slug, step_slug):
     form, filters = _filters(request, collect)
     query = _query(filters)
     pins_url = reverse("collect:map_data", args=[project.slug, step.slug])
+    districts = [
+        {"name": d.name, "geojson": d.geojson}
+        for d in form.fields["district"]._districts
+        if d.geojson
+    ]
     return render(
         request,
         "collect/map.html",
@@ -163,6 +168,7 @@ def map_view(request, slug, step_slug):
             "seed": 0,
             "pins_url": f"{pins_url}?{query}" if query else pins_url,
             "list_query": query,
+            "districts": districts,
             "map_query": query,
             "filtered": bool(query),
             "can_submit": permissions.proposal_create(request.user, collect),

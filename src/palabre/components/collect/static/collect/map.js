@@ -53,6 +53,17 @@
     var layer = L.layerGroup().addTo(map);
     var status = document.getElementById(el.id + "-status");
     var first = true;
+    var outlines = document.getElementById(el.id + "-districts");
+    if (outlines) {
+      JSON.parse(outlines.textContent).forEach(function (district) {
+        L.geoJSON(district.geojson, {
+          interactive: false,
+          style: { color: "#4a5968", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.35 }
+        }).bindTooltip(district.name, {
+          permanent: true, direction: "center", className: "collect-district-label"
+        }).addTo(map);
+      });
+    }
 
     function load(bbox) {
       var url = el.dataset.pinsUrl;
