@@ -245,7 +245,7 @@ def notifications_deliver(*, content_type_id: int, object_id: int, texts: dict, 
     target = model._default_manager.filter(pk=object_id).first() if model else None
     project = targets.project_of(target) if target is not None else None
     if project is None:
-        return 0  # deleted since: nobody to tell about it
+        return 0  # deleted since, or outside any project: nobody to tell
     follows = (
         Follow.objects.filter(content_type_id=content_type_id, object_id=object_id)
         .filter(user__is_active=True)

@@ -413,3 +413,16 @@ def test_invalid_reply_keeps_its_thread(client, opinion, camille, dominique):
     response = client.post(_post_url(opinion), {"body": "Réponse", "parent": "999999"})
     assert response.status_code == 400 and "existe plus" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_deleting_a_target_deletes_its_comments_and_follows(opinion, camille):
+    from palabre.participation.models import Follow
+
+    kept = OpinionFactory(section=opinion.section)
+    services.comment_create(author=camille, target=kept, body="Reste")
+    first = services.comment_create(author=camille, target=opinion, body="Part")
+    services.comment_create(author=camille, target=opinion, body="Aussi", parent=first)
+    services.follow_create(user=camille, target=opinion)
+    opinion.delete()
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Reste"]
+    assert not Follow.objects.exists()
