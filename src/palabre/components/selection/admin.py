@@ -39,7 +39,25 @@ class SelectionForm(forms.ModelForm):
 
     class Meta:
         model = Selection
-        fields = "__all__"
+        fields = [
+            "step",
+            "collect",
+            "proposals_from",
+            "intro",
+            "vote_type",
+            "votes_max",
+            "votes_min",
+            "budget",
+            "threshold",
+            "results_visibility",
+            "results_at",
+            "anonymous_allowed",
+            "require_confirmed_email",
+            "zip_codes",
+            "zip_area",
+            "min_age",
+            "rules",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
