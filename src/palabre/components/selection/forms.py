@@ -18,7 +18,7 @@ class RequirementsForm(forms.Form):
     )
     accept_rules = forms.BooleanField(label=_("J'accepte le règlement du vote"), required=False)
 
-    def __init__(self, *args, selection, user, **kwargs):
+    def __init__(self, *args, selection, user, ballot=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.selection = selection
         if not checks.parse_zip_codes(selection.zip_codes):
@@ -30,7 +30,7 @@ class RequirementsForm(forms.Form):
             del self.fields["birth_date"]
         else:
             self.fields["birth_date"].initial = getattr(user, "birth_date", None)
-        if not selection.rules.strip():
+        if not selection.rules.strip() or (ballot is not None and ballot.rules_accepted_at):
             del self.fields["accept_rules"]
 
     def service_kwargs(self) -> dict:

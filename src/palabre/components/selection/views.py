@@ -172,7 +172,8 @@ def vote_view(request, slug, step_slug, pk):
             message=message,
             ok=ok,
             fragment=fragment if "/" in fragment else f"selection/{fragment}",
-            extra={"proposal": proposal, "where": where},
+            # Taken back from « Mes votes »: the button is gone, the focus goes to the list.
+            extra={"proposal": proposal, "where": where, "focus_list": ok and where == "ballot"},
         )
     (messages.success if ok else messages.error)(request, message)
     return _back(request, fallback)
@@ -188,7 +189,9 @@ def ballot_view(request, slug, step_slug):
     context["other_ballots"] = [
         b for b in selectors.my_ballots(request.user) if b.selection_id != selection.pk
     ]
-    context["requirements_form"] = RequirementsForm(selection=selection, user=request.user)
+    context["requirements_form"] = RequirementsForm(
+        selection=selection, user=request.user, ballot=context["state"].ballot
+    )
     return render(request, "selection/ballot.html", context)
 
 
