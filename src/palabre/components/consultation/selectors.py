@@ -24,8 +24,15 @@ from .models import (
 
 
 def consultation_for_step(step) -> Consultation:
-    consultation, _created = Consultation.objects.get_or_create(step=step)
-    return consultation
+    """The step's consultation, kept on the step (one query per request however often it is
+    asked for), with ``consultation.step`` the step itself: a section's URL then needs no
+    query for the step and its project."""
+    try:
+        return step.consultation
+    except Consultation.DoesNotExist:
+        consultation, _created = Consultation.objects.get_or_create(step=step)
+        step.consultation = consultation
+        return consultation
 
 
 def section_tree(consultation: Consultation) -> list[Section]:
@@ -57,7 +64,7 @@ SORTS = {
 def section_opinions(section: Section, *, sort: str, seed: int) -> QuerySet[Opinion]:
     qs = (
         Opinion.objects.filter(section=section, published=True)
-        .select_related("author")
+        .prefetch_related("author")
         .annotate(
             n_votes=F("votes_ok") + F("votes_mitigated") + F("votes_nok"),
             n_arguments=F("arguments_for_count") + F("arguments_against_count"),
@@ -91,12 +98,15 @@ def version_detail(opinion: Opinion, pk: int) -> Version:
 # parent instance itself (with the section, consultation, step and project the view resolved),
 # so ``get_absolute_url`` on a row costs no query. Through ``Version.objects.filter(...)``
 # every amendment of the list fetched its opinion, section, consultation, step and project.
+#
+# Authors are prefetched (one query by primary key for the page), not joined: with a JOIN,
+# PostgreSQL hashed the whole users table for every list before sorting and cutting the page.
 
 
 def arguments(parent, kind: str) -> QuerySet[Argument]:
     return (
         parent.arguments.filter(kind=kind, published=True)
-        .select_related("author")
+        .prefetch_related("author")
         .order_by("-votes_count", "id")
     )
 
@@ -104,7 +114,7 @@ def arguments(parent, kind: str) -> QuerySet[Argument]:
 def sources(parent) -> QuerySet[Source]:
     return (
         parent.sources.filter(published=True)
-        .select_related("author")
+        .prefetch_related("author")
         .order_by("-votes_count", "id")
     )
 
@@ -112,7 +122,7 @@ def sources(parent) -> QuerySet[Source]:
 def versions(opinion: Opinion) -> QuerySet[Version]:
     return (
         opinion.versions.filter(published=True)
-        .select_related("author")
+        .prefetch_related("author")
         .annotate(n_votes=F("votes_ok") + F("votes_mitigated") + F("votes_nok"))
         .order_by("-n_votes", "id")
     )
