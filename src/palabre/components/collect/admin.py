@@ -71,7 +71,6 @@ class CollectForm(forms.ModelForm):
             "step",
             "preset",
             "intro",
-            "proposal_label",
             "reference_prefix",
             "default_sort",
             "attachment_extensions",
@@ -90,7 +89,7 @@ class CollectAdmin(LoggedAdmin):
     list_select_related = ["step__project"]
     inlines = [FormFieldInline, QuestionInline, CategoryInline, StatusInline]
     fieldsets = [
-        (None, {"fields": ["step", "preset", "reapply_preset", "intro", "proposal_label"]}),
+        (None, {"fields": ["step", "preset", "reapply_preset", "intro"]}),
         (_("Propositions"), {"fields": ["reference_prefix", "default_sort"]}),
         (
             _("Fichiers"),

@@ -212,21 +212,19 @@ class Demo:
             Preset.BUDGET,
             intro="<p>Un projet = une idée précise, localisée, chiffrée. Les services vous "
             "aident : permanences le samedi matin en mairie de quartier.</p>",
-            label="projet",
         )
-        ideas = self.collect(ideas_step, Preset.IDEAS, intro="", label="idée")
+        ideas = self.collect(ideas_step, Preset.IDEAS, intro="")
         self.budget_proposals(budget)
         self.ideas(ideas)
         return budget.proposals.count(), ideas.proposals.count()
 
-    def collect(self, step, preset, *, intro: str, label: str) -> Collect:
+    def collect(self, step, preset, *, intro: str) -> Collect:
         collect = services.collect_create(step=step, preset=preset, actor=self.admin)
         collect = self.loader.upsert(
             Collect,
             {"step": step},
             {
                 "intro": intro,
-                "proposal_label": label,
                 "map_latitude": CENTRE[0],
                 "map_longitude": CENTRE[1],
                 "map_zoom": 13,

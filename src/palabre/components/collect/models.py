@@ -55,12 +55,6 @@ class Collect(models.Model):
         help_text=_("À la création, prépare les champs du formulaire selon ce modèle."),
     )
     intro = models.TextField(_("introduction"), blank=True)
-    proposal_label = models.CharField(
-        _("nom d'une contribution"),
-        max_length=60,
-        blank=True,
-        help_text=_("Par exemple « projet » ou « idée » ; « proposition » par défaut."),
-    )
     reference_prefix = models.CharField(
         _("préfixe des références"),
         max_length=6,
