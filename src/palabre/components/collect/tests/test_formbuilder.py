@@ -1,0 +1,97 @@
+"""The form builder alone (no proposal): questions become fields, answers are checked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from palabre.components.collect.formbuilder import (
+    FileRules,
+    QuestionKind,
+    RuledFileField,
+    answer_display,
+    answer_initial,
+    answer_value,
+    question_field,
+)
+from palabre.components.collect.models import Question
+
+RULES = FileRules.parse("pdf, .PNG", 1)
+
+
+def _q(kind, **kwargs):
+    return Question(pk=7, kind=kind, label="Question", **kwargs)
+
+
+def test_rules_parse_and_explain():
+    assert RULES.extensions == ("pdf", "png")
+    assert RULES.accept == ".pdf,.png"
+    assert "PDF, PNG" in RULES.help and "1,0" in RULES.help
+
+
+def test_rules_refuse_type_and_size():
+    RULES.check(SimpleUploadedFile("a.PDF", b"x"))
+    with pytest.raises(ValidationError) as exc:
+        RULES.check(SimpleUploadedFile("a.exe", b"x"))
+    assert exc.value.code == "file_type" and ".exe refusé" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        RULES.check(SimpleUploadedFile("sans-extension", b"x"))
+    assert "inconnu" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        RULES.check(SimpleUploadedFile("a.pdf", b"x" * (1024 * 1024 + 1)))
+    assert exc.value.code == "file_size"
+
+
+def test_multiple_file_field_reports_each_refused_file():
+    field = RuledFileField(rules=RULES, multiple=True, required=False)
+    ok = SimpleUploadedFile("ok.pdf", b"x")
+    with pytest.raises(ValidationError) as exc:
+        field.clean([ok, SimpleUploadedFile("ko.exe", b"x"), SimpleUploadedFile("ko2.sh", b"x")])
+    assert len(exc.value.messages) == 2
+    assert field.clean([ok]) == [ok]
+    assert field.clean([]) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "field_class"),
+    [
+        (QuestionKind.SHORT_TEXT, forms.CharField),
+        (QuestionKind.LONG_TEXT, forms.CharField),
+        (QuestionKind.NUMBER, forms.DecimalField),
+        (QuestionKind.SINGLE, forms.ChoiceField),
+        (QuestionKind.MULTIPLE, forms.MultipleChoiceField),
+        (QuestionKind.CHECKBOX, forms.BooleanField),
+        (QuestionKind.FILE, RuledFileField),
+    ],
+)
+def test_each_kind_has_its_field(kind, field_class):
+    field = question_field(_q(kind, choices="Oui\nNon"), file_rules=RULES)
+    assert isinstance(field, field_class)
+
+
+def test_heading_is_no_field_and_cannot_be_required():
+    assert question_field(_q(QuestionKind.HEADING), file_rules=RULES) is None
+    with pytest.raises(ValidationError):
+        _q(QuestionKind.HEADING, required=True).clean()
+    with pytest.raises(ValidationError):
+        _q(QuestionKind.SINGLE, choices="Seul choix").clean()
+
+
+def test_answers_round_trip():
+    number = _q(QuestionKind.NUMBER)
+    assert answer_value(number, Decimal("12.50")) == "12.50"
+    assert answer_initial(number, "12.50") == Decimal("12.50")
+    assert answer_display(number, "12.50") == "12.50"
+    many = _q(QuestionKind.MULTIPLE, choices="A\nB")
+    assert answer_value(many, ("A", "B")) == ["A", "B"]
+    assert answer_display(many, ["A", "B"]) == "A, B"
+    tick = _q(QuestionKind.CHECKBOX)
+    assert answer_value(tick, True) is True
+    assert answer_display(tick, True) == "Oui"
+    text = _q(QuestionKind.SHORT_TEXT)
+    assert answer_value(text, "  bonjour ") == "bonjour"
+    assert answer_display(text, "") == ""
