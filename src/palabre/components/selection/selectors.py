@@ -89,12 +89,23 @@ class BallotState:
         return bool(self.ballot and self.ballot.anonymous)
 
 
-def ballot_state(selection: Selection, user) -> BallotState:
-    """``user``'s ballot with its votes and their proposals (two queries, none if anonymous)."""
+def ballot_state(
+    selection: Selection, user, *, ballot: Ballot | None = None, with_proposals: bool = True
+) -> BallotState:
+    """``user``'s ballot with its votes (and their proposals): two queries, none if anonymous.
+
+    ``ballot``: as a vote service just returned it, with the votes it left (``current_votes``):
+    no query at all unless the proposals are wanted.
+    """
     state = BallotState(selection=selection)
     if not user.is_authenticated:
         return state
-    state.ballot = Ballot.objects.filter(selection=selection, user=user).first()
+    known = getattr(ballot, "current_votes", None) if ballot is not None else None
+    if known is not None and not with_proposals:
+        state.ballot = ballot
+        state.votes = sorted(known, key=lambda v: (v.rank or 0, v.created_at, v.pk))
+        return state
+    state.ballot = ballot or Ballot.objects.filter(selection=selection, user=user).first()
     if state.ballot is not None:
         state.votes = list(
             state.ballot.votes.select_related("proposal").order_by("rank", "created_at", "pk")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -86,7 +86,21 @@ def _apply(selection: Selection, before: dict, after: dict) -> None:
             )
 
 
+def _entry_add(selection: Selection, proposal_id: int, votes: int, points: int) -> None:
+    """Create the proposal's row in this vote if missing and add to its counts, at once."""
+    table = SelectionProposal._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
+            "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
+            "points = {t}.points + EXCLUDED.points".replace("{t}", table),
+            [selection.pk, proposal_id, votes, points, timezone.now()],
+        )
+
+
 def _save_ballot(selection: Selection, ballot: Ballot, votes: list[Vote]) -> None:
+    ballot.current_votes = list(votes)  # for the caller's answer: no query to re-read them
     ballot.votes_count = len(votes)
     ballot.spent = sum(v.cost for v in votes)
     ballot.counted = selection.counts(ballot.votes_count)
@@ -169,10 +183,14 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
         ballot.anonymous = anonymous
         Ballot.objects.filter(pk=ballot.pk).update(anonymous=anonymous)
     _save_ballot(selection, ballot, votes)
-    SelectionProposal.objects.bulk_create(
-        [SelectionProposal(selection=selection, proposal_id=proposal.pk)], ignore_conflicts=True
-    )
-    _apply(selection, before, _contribution(selection, ballot.counted, votes))
+    ballot.proposal = proposal  # for the caller's answer
+    after = _contribution(selection, ballot.counted, votes)
+    changed = {pk for pk in set(before) | set(after) if before.get(pk) != after.get(pk)}
+    if changed <= {proposal.pk}:  # the usual case: only this proposal's counts change
+        _entry_add(selection, proposal.pk, *after.get(proposal.pk, (0, 0)))
+    else:  # the ballot reached the minimum: every vote of it starts to count
+        _entry_add(selection, proposal.pk, 0, 0)
+        _apply(selection, before, after)
     return ballot
 
 

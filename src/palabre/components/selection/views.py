@@ -9,12 +9,13 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palabre.core import permissions as core_permissions
 from palabre.core.views import resolve_step
 
 from . import permissions, selectors, services
@@ -49,6 +50,30 @@ def _resolve(request, slug, step_slug) -> tuple:
     return project, step, selection
 
 
+def _resolve_action(request, slug, step_slug) -> tuple:
+    """For the POST endpoints: the step, its project and its settings in one query.
+
+    The same visibility rule as ``resolve_step`` (``core.permissions.project_view``), without
+    the project page's themes, districts and timeline, which an answer to a vote never shows.
+    """
+    selection = (
+        Selection.objects.select_related("step__project", "collect", "zip_area")
+        .filter(step__project__slug=slug, step__slug=step_slug, step__kind="selection")
+        .first()
+    )
+    if selection is None:
+        raise Http404(_("Étape introuvable."))
+    project = selection.step.project
+    decision = core_permissions.project_view(request.user, project)
+    if not decision:
+        if project.visibility != project.Visibility.RESTRICTED:
+            raise Http404(decision.reason)
+        if not request.user.is_authenticated:
+            raise _Refusal(redirect_to_login(request.get_full_path()))
+        raise _Refusal(HttpResponseForbidden(str(decision.reason)))
+    return project, selection.step, selection
+
+
 def _pk(value) -> int:
     try:
         return int(value)
@@ -70,7 +95,6 @@ def _context(request, project, step, selection: Selection, **extra) -> dict:
         "here": here,
         "project": project,
         "step": step,
-        "steps": project.ordered_steps,
         "selection": selection,
         "state": state,
         "voted": state.voted,
@@ -136,19 +160,20 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
 @require_POST
 def vote_view(request, slug, step_slug, pk):
     """Vote (``action=vote``) or take back a vote (``action=unvote``) for a proposal."""
-    project, step, selection = _resolve(request, slug, step_slug)
+    project, step, selection = _resolve_action(request, slug, step_slug)
     pk = _pk(pk)
     fallback = f"{step.get_absolute_url()}#proposal-{pk}"
     if response := _login_first(request, fallback):
         return response
     action = request.POST.get("action")
+    ballot = None
     try:
         if action == "unvote":
-            services.vote_remove(user=request.user, selection=selection, proposal_id=pk)
+            ballot = services.vote_remove(user=request.user, selection=selection, proposal_id=pk)
             message = _("Votre vote est retiré.")
         else:
             anonymous = request.POST.get("anonymous")
-            services.vote_cast(
+            ballot = services.vote_cast(
                 user=request.user,
                 selection=selection,
                 proposal_id=pk,
@@ -159,11 +184,16 @@ def vote_view(request, slug, step_slug, pk):
     except ValidationError as exc:
         message, ok = " ".join(exc.messages), False
     if _is_htmx(request):
-        proposal = selectors.candidates(selection).filter(pk=pk).first()
+        proposal = getattr(ballot, "proposal", None)
+        if proposal is None:
+            proposal = selectors.candidates(selection).filter(pk=pk).first()
         if proposal is None:
             raise Http404
         where = request.POST.get("where", "list")
         fragment = "selection/_ballot_answer.html" if where == "ballot" else "_vote_answer.html"
+        state = selectors.ballot_state(
+            selection, request.user, ballot=ballot, with_proposals=where == "ballot"
+        )
         return _htmx_answer(
             request,
             project,
@@ -173,7 +203,12 @@ def vote_view(request, slug, step_slug, pk):
             ok=ok,
             fragment=fragment if "/" in fragment else f"selection/{fragment}",
             # Taken back from « Mes votes »: the button is gone, the focus goes to the list.
-            extra={"proposal": proposal, "where": where, "focus_list": ok and where == "ballot"},
+            extra={
+                "proposal": proposal,
+                "where": where,
+                "focus_list": ok and where == "ballot",
+                "state": state,
+            },
         )
     (messages.success if ok else messages.error)(request, message)
     return _back(request, fallback)
@@ -199,7 +234,7 @@ def ballot_view(request, slug, step_slug):
 @require_POST
 def move_view(request, slug, step_slug, pk):
     """Ranked votes: move a proposal up or down one rank (``direction``)."""
-    project, step, selection = _resolve(request, slug, step_slug)
+    project, step, selection = _resolve_action(request, slug, step_slug)
     pk = _pk(pk)
     fallback = f"{selection_url(step, 'ballot')}#vote-{pk}"
     if response := _login_first(request, fallback):
