@@ -128,7 +128,7 @@ for selection in Selection.objects.select_related("step"):
     for ballot in Ballot.objects.filter(selection=selection):
         votes = list(Vote.objects.filter(ballot=ballot))
         if ballot.votes_count != len(votes):
-            violations.append(f"ballot {ballot.pk}: votes_count {ballot.votes_count} != {len(votes)}")
+            violations.append(f"ballot {ballot.pk}: {ballot.votes_count} cached, {len(votes)} rows")
         if len({v.proposal_id for v in votes}) != len(votes):
             violations.append(f"ballot {ballot.pk}: a proposal twice")
         if selection.votes_max is not None and len(votes) > selection.votes_max:
@@ -152,7 +152,8 @@ for selection in Selection.objects.select_related("step"):
         "ballots": Ballot.objects.filter(selection=selection).count(),
     }
 drifts = services.counters_recompute(fix=False)
-print("CHECK-JSON " + json.dumps({"steps": report, "drifts": drifts[:20], "drift_count": len(drifts)}))
+summary = {"steps": report, "drifts": drifts[:20], "drift_count": len(drifts)}
+print("CHECK-JSON " + json.dumps(summary))
 """
 
 
