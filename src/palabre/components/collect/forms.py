@@ -26,7 +26,6 @@ class Item:
     heading: bool = False
     builtin: FormField | None = None
     question: Question | None = None
-    names: tuple[str, ...] = ()  # the form fields it renders (address: three)
 
 
 def items(collect: Collect, form_fields: list[FormField], questions: list[Question]):
@@ -34,8 +33,7 @@ def items(collect: Collect, form_fields: list[FormField], questions: list[Questi
     for ff in form_fields:
         if not ff.enabled and ff.key != Builtin.TITLE:
             continue
-        names = ("address", "latitude", "longitude") if ff.key == Builtin.ADDRESS else (ff.key,)
-        out.append(Item(ff.position, ff.key, ff.display_label, builtin=ff, names=names))
+        out.append(Item(ff.position, ff.key, ff.display_label, builtin=ff))
     for q in questions:
         out.append(
             Item(
@@ -44,7 +42,6 @@ def items(collect: Collect, form_fields: list[FormField], questions: list[Questi
                 q.label,
                 heading=q.is_heading,
                 question=q,
-                names=() if q.is_heading else (q.field_name,),
             )
         )
     out.sort(key=lambda i: (i.position, i.question is not None))

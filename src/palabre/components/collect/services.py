@@ -8,6 +8,8 @@ an action-log row and tell the proposal's followers.
 
 from __future__ import annotations
 
+import html
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -536,7 +538,7 @@ def proposal_answer(*, actor, proposal: Proposal, body: str) -> Proposal:
                 ),
                 ref=proposal.reference,
                 title=proposal.title,
-                answer=richtext.to_text(body),
+                answer=html.unescape(richtext.to_text(body)),
             ),
         )
     transaction.on_commit(pagecache.bump)

@@ -1,4 +1,4 @@
-from django import forms, template
+from django import template
 
 register = template.Library()
 
@@ -12,8 +12,3 @@ def bound(form, name):
 @register.filter
 def get(mapping, key):
     return (mapping or {}).get(key)
-
-
-@register.filter
-def has_file_fields(form) -> bool:
-    return any(isinstance(f, forms.FileField) for f in form.fields.values())
