@@ -36,6 +36,7 @@ from run import (
     BIN,
     HOST,
     ROOT,
+    TRIVIAL,
     BenchError,
     Cleanup,
     cpu_model,
@@ -171,6 +172,9 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=64, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="granian workers")
+    parser.add_argument(
+        "--blocking-threads", type=int, default=None, help="granian threads per worker"
+    )
     parser.add_argument("--participants", type=int, default=32, help="logged-in sessions")
     parser.add_argument("--proposals", type=int, default=60, help="proposals per step")
     parser.add_argument("--rules", default="simple,budget,ranked", help="comma-separated")
@@ -217,6 +221,13 @@ def wrk(args, port: int, seed: dict, rule: str, duration: float, tmp: Path) -> t
     return parse_wrk(config["path"], out), out
 
 
+def loadavg() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def lua(value) -> str:
     """A Lua literal of ``value`` (dicts, lists, strings, numbers, booleans)."""
     if isinstance(value, bool):
@@ -254,6 +265,8 @@ def bench(args, cleanup: Cleanup) -> int:
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONUNBUFFERED="1",
     )
+    if args.blocking_threads:
+        env["GRANIAN_BLOCKING_THREADS"] = str(args.blocking_threads)
     py = sys.executable
     foundation.run([py, "manage.py", "migrate", "--no-input", "-v0"], env=env)
     rules = {name: RULES[name] for name in args.rules}
@@ -272,6 +285,8 @@ def bench(args, cleanup: Cleanup) -> int:
     port = free_port()
     server_cmd, _pgid = start_granian(env, port, args.workers, tmp / "granian.log", cleanup)
 
+    load_before = loadavg()
+    trivial_first = foundation.measure(args, port, TRIVIAL)
     rows = []
     for rule in args.rules:
         if args.warmup:
@@ -279,6 +294,8 @@ def bench(args, cleanup: Cleanup) -> int:
         load, out = wrk(args, port, seed, rule, args.duration, tmp)
         rows.append((rule, load, counts_line(out)))
         say(f"{rule}: {load.rps:.0f} votes/s, p50 {fmt_ms(load.p50_ms)}, p99 {fmt_ms(load.p99_ms)}")
+    trivial_last = foundation.measure(args, port, TRIVIAL)
+    trivial = (trivial_first.rps + trivial_last.rps) / 2
     check = json_line(
         foundation.run([py, "manage.py", "shell", "-c", CHECK], env=env, capture=True),
         "CHECK-JSON ",
@@ -294,7 +311,8 @@ def bench(args, cleanup: Cleanup) -> int:
         f"Python {platform.python_version()}; server, database and load generator share it",
         "- database: PostgreSQL, throwaway cluster with durable defaults (fsync on)",
         f"- server: {tool_version([str(BIN / 'granian'), '--version'])}: "
-        f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false",
+        f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false"
+        + (f", GRANIAN_BLOCKING_THREADS={args.blocking_threads}" if args.blocking_threads else ""),
         f"- load: {tool_version(['wrk', '-v']).split(' Copyright')[0]}, "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s -s bench/selection.lua`"
         f" after a {args.warmup:g} s warm-up per rule; {args.participants} logged-in "
@@ -315,6 +333,11 @@ def bench(args, cleanup: Cleanup) -> int:
             f"{counts.get('refused', '?')} | {load.non_2xx} | {'PASS' if ok else 'FAIL'} |"
         )
     lines += [
+        "",
+        f"Trivial view (same server, middleware and connections, GET, measured first and "
+        f"last): {trivial:.0f} req/s; the vote requests run at "
+        + ", ".join(f"{r} {load.rps / trivial:.2f}×" for r, load, _ in rows if trivial)
+        + f" of it. Load average before/after: {load_before} / {loadavg()}.",
         "",
         f"Invariant violations after the runs: **{violations}** "
         f"(cached-count drifts: {check['drift_count']}).",

@@ -10,4 +10,4 @@ def euros(amount: int | None) -> str:
     """An amount in euros, grouped by the active language's thousands separator."""
     number = formats.number_format(int(amount or 0), decimal_pos=0, force_grouping=True)
     # Translators: an amount in euros; English puts the sign first ("€12,400").
-    return _("%(amount)s\u00a0€") % {"amount": number}
+    return _("%(amount)s €") % {"amount": number}  # a no-break space before €
