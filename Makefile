@@ -32,7 +32,7 @@ demo: install
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	SECURE_SSL_REDIRECT=false $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
-		--workers 2 --working-dir src palabre.wsgi:application
+		--workers 2 --blocking-threads 8 --working-dir src palabre.wsgi:application
 
 lint: install-test
 	$(VENV)/bin/ruff check .

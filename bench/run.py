@@ -39,6 +39,7 @@ BIN = Path(sys.executable).parent  # the virtualenv's bin/ when run as .venv/bin
 RESULTS = ROOT / "bench" / "results"
 BAR = 0.15
 TRIVIAL = "/__trivial__"
+BLOCKING_THREADS = 8  # per granian worker, as in the README's production command
 PAGES = ["/", "/projects/", "/projects/?page=2", "/projects/{slug}/"]
 HOST = "127.0.0.1"
 
@@ -215,6 +216,9 @@ def start_granian(
         "wsgi",
         "--workers",
         str(workers),
+        # Bounded, as in production (README): each thread keeps its own database connection.
+        "--blocking-threads",
+        str(BLOCKING_THREADS),
         "--host",
         HOST,
         "--port",
