@@ -237,5 +237,7 @@ def test_axe_collect_pages_and_screenshots(budget, page, log_in):
     check("leave dialog")
     screenshot(page, "collect-leave-dialog", full_page=False)
     check("proposal (participant)", proposal.get_absolute_url())
-    assert len(checked) == 8
+    check("my drafts", "/settings/drafts/")
+    assert page.locator(".draft-item").count() == 1, "the refused submission kept a draft"
+    assert len(checked) == 9
     assert not found, "axe found WCAG 2.1 AA violations:\n" + "\n".join(found)

@@ -210,6 +210,25 @@ def test_status_and_answer_are_logged_and_notify_followers(
     assert any("Nouveau statut" in s for s in subjects), subjects
     assert any("Réponse officielle" in s for s in subjects), subjects
     assert all(m.to == [other.email] for m in mailoutbox)
+    assert "Retenu : bravo." in mailoutbox[-1].body
+
+    # The email's one-click unsubscribe stops the follow: the next answer sends nothing.
+    import re
+
+    from django.test import Client
+
+    link = re.search(r"https?://\S*unsubscribe\S*", mailoutbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    client = Client()
+    client.get("/" + path)
+    client.post("/" + path)
+    from palabre.participation.models import Follow
+
+    assert not Follow.objects.filter(user=other).exists()
+    sent = len(mailoutbox)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.proposal_answer(actor=organiser, proposal=proposal, body="Réponse modifiée.")
+    assert len(mailoutbox) == sent
 
 
 def test_draft_belongs_to_its_author(collect, participant, other):
