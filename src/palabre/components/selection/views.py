@@ -95,6 +95,8 @@ def _context(request, project, step, selection: Selection, **extra) -> dict:
         "here": here,
         "project": project,
         "step": step,
+        # Called by the template only where the timeline is shown (not in htmx answers).
+        "steps": lambda: project.ordered_steps,
         "selection": selection,
         "state": state,
         "voted": state.voted,

@@ -36,6 +36,7 @@ def test_list_page_anonymous_invites_to_log_in(client):
     assert "Projet 1" in html and "Se connecter pour voter" in html
     assert 'id="ballot-counter"' in html and 'aria-live="polite"' in html
     assert "selection/vendor/htmx/htmx.min.js" in html
+    assert "Calendrier" in html and "Dépôt des projets" in html  # the project's timeline
 
 
 def test_vote_without_javascript_until_the_limit(client, participant):
