@@ -147,7 +147,12 @@ def _back(request, fallback: str):
 def _login_first(request, fallback: str):
     if not request.user.is_authenticated:
         messages.info(request, _("Connectez-vous ou créez un compte pour voter."))
-        return redirect_to_login(request.POST.get("next") or fallback)
+        response = redirect_to_login(request.POST.get("next") or fallback)
+        if _is_htmx(request):  # a whole page, not a fragment: htmx navigates to it
+            answer = HttpResponse(status=204)
+            answer["HX-Redirect"] = response["Location"]
+            return answer
+        return response
     return None
 
 

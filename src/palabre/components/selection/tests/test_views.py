@@ -227,3 +227,14 @@ def test_query_counts_do_not_grow_with_the_proposals(client, vote_type):
         client.get(paths[0])  # warm the organisation cache
         figures.append([_queries(client, p) for p in paths])
     assert figures[0] == figures[1], figures
+
+
+def test_htmx_post_of_a_logged_out_visitor_navigates_to_the_login_page(client):
+    selection = make_selection(vote_type="simple")
+    response = client.post(
+        url(selection, "vote", proposals(selection)[0].pk),
+        {"action": "vote"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
