@@ -140,6 +140,7 @@ def step_view(request, *, project, step):
             "filtered": filtered,
             "can_submit": permissions.proposal_create(request.user, collect),
             "my_drafts": selectors.my_drafts_in(request.user, collect),
+            "is_organiser": bool(permissions.analyse(request.user)),
             "view": "list",
         },
     )

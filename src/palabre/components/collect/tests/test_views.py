@@ -143,6 +143,10 @@ def test_organiser_answers_from_the_page_and_exports(client, collect, participan
     client.force_login(participant)
     assert client.get(_url(collect, "export", "csv")).status_code == 403
     client.force_login(organiser)
+    assert (
+        _url(collect, "export", "xlsx")
+        in client.get(collect.step.get_absolute_url()).content.decode()
+    )
     client.post(
         _url(collect, "proposal_answer", p.pk),
         {"status": status.pk, "official_answer": "Étudiée en commission."},
