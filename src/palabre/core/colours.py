@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     value = hex_colour.lstrip("#")
@@ -26,6 +28,7 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@lru_cache(maxsize=64)  # pure: the same brand colours on every request
 def text_on(background: str) -> str:
     """Black or white, whichever reads better on ``background``."""
     return (
@@ -35,6 +38,7 @@ def text_on(background: str) -> str:
     )
 
 
+@lru_cache(maxsize=64)
 def readable_on_white(colour: str, ratio: float = 4.5) -> str:
     """``colour`` darkened just enough to reach ``ratio`` against white (for links, text)."""
     r, g, b = _rgb(colour)
@@ -46,6 +50,7 @@ def readable_on_white(colour: str, ratio: float = 4.5) -> str:
     return candidate
 
 
+@lru_cache(maxsize=64)
 def button_background(colour: str, ratio: float = 4.5) -> str:
     """A button background that keeps ``ratio`` with its own text colour."""
     if contrast(colour, text_on(colour)) >= ratio:
