@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
@@ -88,22 +89,42 @@ def _filtered(collect: Collect, filters: dict) -> QuerySet[Proposal]:
     return _search(qs, filters.get("q") or "")
 
 
-def proposal_list(collect: Collect, *, filters: dict, sort: str, seed: int) -> QuerySet[Proposal]:
-    """Cards: theme, category, district, status and comment count in the same query."""
-    qs = annotate_comment_count(
-        _filtered(collect, filters).select_related("theme", "district", "category", "status")
-    ).defer("body", "answers", "official_answer")
+def _ordered(qs: QuerySet[Proposal], sort: str, seed: int) -> QuerySet[Proposal]:
     if sort == Sort.NEWEST:
-        order = ["-created_at", "-id"]
-    elif sort == Sort.COMMENTS:
-        order = ["-comment_count", "-id"]
-    elif sort == Sort.COST_ASC:
-        order = [F("cost").asc(nulls_last=True), "id"]
-    elif sort == Sort.COST_DESC:
-        order = [F("cost").desc(nulls_last=True), "id"]
-    else:
-        order = [_random_key(seed).asc(), "id"]
-    return qs.order_by(*order)
+        return qs.order_by("-created_at", "-id")
+    if sort == Sort.COMMENTS:
+        return annotate_comment_count(qs).order_by("-comment_count", "-id")
+    if sort == Sort.COST_ASC:
+        return qs.order_by(F("cost").asc(nulls_last=True), "id")
+    if sort == Sort.COST_DESC:
+        return qs.order_by(F("cost").desc(nulls_last=True), "id")
+    return qs.order_by(_random_key(seed).asc(), "id")
+
+
+def proposal_page(
+    collect: Collect, *, filters: dict, sort: str, seed: int, number, per_page: int
+) -> Page:
+    """One page of cards, in three queries whatever the number of proposals: the count, the
+    page's ids (sorted on narrow rows), then those proposals with their theme, category,
+    district, status and comment count."""
+    ids_qs = _ordered(_filtered(collect, filters), sort, seed).values_list("pk", flat=True)
+    page = Paginator(ids_qs, per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = annotate_comment_count(
+        Proposal.objects.filter(pk__in=ids)
+        .select_related("theme", "district", "category", "status")
+        .defer(
+            "body",
+            "answers",
+            "official_answer",
+            "theme__description",
+            "district__description",
+            "district__geojson",
+        )
+    )
+    by_pk = {p.pk: p for p in rows} if ids else {}
+    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    return page
 
 
 def map_pins(collect: Collect, *, filters: dict, bbox=None) -> tuple[list, bool]:

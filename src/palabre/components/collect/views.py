@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
 
 from . import exports, permissions, selectors, services
+from .formbuilder import answer_display
 from .forms import AnswerForm, FilterForm
 from .models import Draft, Proposal, Sort
 
@@ -120,8 +120,14 @@ def step_view(request, *, project, step):
     form, filters = _filters(request, collect)
     sort = filters.get("sort") or collect.default_sort
     seed = _seed(request) if sort == Sort.RANDOM else 0
-    proposals = selectors.proposal_list(collect, filters=filters, sort=sort, seed=seed)
-    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.proposal_page(
+        collect,
+        filters=filters,
+        sort=sort,
+        seed=seed,
+        number=request.GET.get("page"),
+        per_page=PROPOSALS_PER_PAGE,
+    )
     for proposal in page.object_list:
         proposal.collect = collect
     filtered = any(v for k, v in filters.items() if k != "sort")
@@ -233,8 +239,6 @@ def proposal_view(request, slug, step_slug, pk):
     for f in proposal.files.all():
         files_by_question.setdefault(f.question_id, []).append(f)
     answers = []
-    from .formbuilder import answer_display
-
     for q in config["questions"]:
         if q.is_heading:
             answers.append({"heading": True, "label": q.label})
@@ -248,7 +252,6 @@ def proposal_view(request, slug, step_slug, pk):
         if text:
             answers.append({"label": q.label, "text": text})
     is_organiser = bool(permissions.analyse(request.user))
-    statuses = selectors.statuses(collect, public_only=False) if is_organiser else []
     answer_form = (
         AnswerForm(
             initial={"status": proposal.status_id, "official_answer": proposal.official_answer},
@@ -270,7 +273,6 @@ def proposal_view(request, slug, step_slug, pk):
             "answers": answers,
             "can_edit": permissions.proposal_edit(request.user, proposal),
             "is_organiser": is_organiser,
-            "statuses": statuses,
             "answer_form": answer_form,
             "share": _share_links(absolute, proposal.title),
             "absolute_url": absolute,
