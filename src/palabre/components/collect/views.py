@@ -95,13 +95,15 @@ def _seed(request) -> int:
     return random.randint(1, MAX_SEED)  # noqa: S311 - an ordering, not a secret
 
 
-def _filters(request, collect):
-    """The filter form (choices from the step's vocabularies) and the filters it accepted."""
+def _filters(request, collect, *, outlines: bool = False):
+    """The filter form (choices from the step's vocabularies) and the filters it accepted;
+    ``outlines`` also loads the districts' GeoJSON (the map draws them)."""
+    districts = District.objects.defer("description")
     form = FilterForm(
         request.GET or None,
-        themes=list(Theme.objects.all()),
+        themes=list(Theme.objects.only("id", "name", "slug", "position")),
         categories=list(collect.categories.all()),
-        districts=list(District.objects.all()),
+        districts=list(districts if outlines else districts.defer("geojson")),
         statuses=selectors.statuses(collect, public_only=True),
     )
     filters = form.cleaned_data if form.is_valid() else {}
@@ -157,7 +159,7 @@ def step_view(request, *, project, step):
 @require_GET
 def map_view(request, slug, step_slug):
     project, step, collect = _resolve(request, slug, step_slug)
-    form, filters = _filters(request, collect)
+    form, filters = _filters(request, collect, outlines=True)
     query = _query(filters)
     pins_url = reverse("collect:map_data", args=[project.slug, step.slug])
     districts = [
