@@ -128,12 +128,17 @@ class OpinionAdmin(AdministratorOnly, admin.ModelAdmin):
     fields = ["section", "title", "body", "pinned", "position", *readonly_fields]
 
     def save_model(self, request, obj, form, change):
-        from palabre.core import services as core_services
-
-        core_services.content_save(
+        services.opinion_organiser_save(
             actor=request.user,
-            obj=obj,
+            opinion=obj,
             created=not change,
             changes={k: str(form.cleaned_data.get(k)) for k in form.changed_data},
             save=lambda: super(OpinionAdmin, self).save_model(request, obj, form, change),
         )
+
+    def delete_model(self, request, obj):
+        services.opinion_delete(actor=request.user, opinion=obj)
+
+    def delete_queryset(self, request, queryset):
+        for opinion in queryset:
+            services.opinion_delete(actor=request.user, opinion=opinion)

@@ -211,6 +211,11 @@ class Version(Contribution, VoteCounters):
             "consultation:version", args=[step.project.slug, step.slug, self.opinion_id, self.pk]
         )
 
+    def comments_allowed(self):
+        from .permissions import no_comments
+
+        return no_comments(self)
+
     def recount_parents(self) -> None:
         Opinion.objects.filter(pk=self.opinion_id).update(
             versions_count=Version.objects.filter(
@@ -257,6 +262,11 @@ class Argument(Contribution):
     @property
     def report_excerpt(self) -> str:
         return self.body[:200]
+
+    def comments_allowed(self):
+        from .permissions import no_comments
+
+        return no_comments(self)
 
     def get_absolute_url(self) -> str:
         return f"{self.parent.get_absolute_url()}#argument-{self.pk}"
@@ -312,6 +322,11 @@ class Source(Contribution):
     @property
     def report_excerpt(self) -> str:
         return f"{self.title} — {self.link}"
+
+    def comments_allowed(self):
+        from .permissions import no_comments
+
+        return no_comments(self)
 
     def get_absolute_url(self) -> str:
         return f"{self.parent.get_absolute_url()}#source-{self.pk}"

@@ -70,6 +70,12 @@ def opinion_comment(opinion) -> Decision:
     return req.step_open(_step(opinion.section))
 
 
+def no_comments(obj) -> Decision:
+    """Amendments, arguments and sources are registered contributions (so reportable), but no
+    page shows comments on them: refuse them, else they were stored unseen, step open or not."""
+    return Decision(False, _("Ce contenu n'est pas ouvert aux commentaires."))
+
+
 def vote(user, section: Section) -> Decision:
     if section.vote_widget == VoteWidget.NONE:
         return Decision(False, _("Le vote n'est pas ouvert sur cette section."))
@@ -77,8 +83,10 @@ def vote(user, section: Section) -> Decision:
 
 
 def small_vote(user, parent) -> Decision:
-    """Votes on arguments and sources ("utile")."""
-    return req.all_of(req.confirmed_email(user), req.step_open(_step(_section_of(parent))))
+    """Votes on arguments and sources ("utile"), under a parent still open to debate."""
+    return req.all_of(
+        req.confirmed_email(user), req.step_open(_step(_section_of(parent))), _debatable(parent)
+    )
 
 
 def consultation_import(user) -> Decision:

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from palabre.core import pagecache
+from palabre.core import services as core_services
 from palabre.core.models import User
 from palabre.core.services import action_log_record
 from palabre.participation.requirements import has_confirmed_email
@@ -225,7 +226,8 @@ def opinion_vote(*, user, opinion: Opinion, value: str | None) -> OpinionVote | 
 @transaction.atomic
 def version_vote(*, user, version: Version, value: str | None) -> VersionVote | None:
     _check(permissions.vote(user, version.opinion.section))
-    if not version.published or version.is_trashed:
+    opinion = version.opinion
+    if not version.published or version.is_trashed or not opinion.published or opinion.is_trashed:
         raise Refused(_("On ne peut pas voter sur cette contribution."))
     value = _section_widget_value(version.opinion.section, value)
     return _valued_vote(
@@ -343,6 +345,46 @@ def consultation_import_text(*, actor, section: Section, text: str) -> list[Opin
     )
     transaction.on_commit(pagecache.bump)
     return opinions
+
+
+def _section_recount(section_id: int) -> None:
+    Section.objects.filter(pk=section_id).update(
+        opinions_count=Opinion.objects.filter(section_id=section_id, published=True).count()
+    )
+
+
+@transaction.atomic
+def opinion_organiser_save(*, actor, opinion: Opinion, created: bool, changes: dict, save=None):
+    """An organiser writes or edits an opinion in the back office (an article of the text).
+
+    A new one is published at once, under the organiser's name (else it stayed unpublished
+    for ever: no email confirmation ever publishes an authorless row). Moving an opinion to
+    another section recounts both sections (rule 5).
+    """
+    previous_section_id = None
+    if created:
+        opinion.author = actor
+        opinion.published = True
+        opinion.published_at = timezone.now()
+    else:
+        previous_section_id = (
+            Opinion.objects.filter(pk=opinion.pk).values_list("section_id", flat=True).first()
+        )
+    core_services.content_save(
+        actor=actor, obj=opinion, created=created, changes=changes, save=save
+    )
+    _section_recount(opinion.section_id)
+    if previous_section_id is not None and previous_section_id != opinion.section_id:
+        _section_recount(previous_section_id)
+    return opinion
+
+
+@transaction.atomic
+def opinion_delete(*, actor, opinion: Opinion) -> None:
+    """An organiser deletes an opinion (its versions, arguments, sources and votes go with it)."""
+    section_id = opinion.section_id
+    core_services.content_delete(actor=actor, obj=opinion)
+    _section_recount(section_id)
 
 
 def _count(model, fk: str, **filters):

@@ -192,8 +192,9 @@ def _parent_context(request, parent, section):
         "arguments_for": args_for,
         "arguments_against": args_against,
         "sources_page": source_page,
-        "argument_form": ArgumentForm(),
-        "source_form": SourceForm(),
+        # Both forms are on the page and both have a "body": distinct ids, one label each.
+        "argument_form": ArgumentForm(auto_id="id_argument_%s"),
+        "source_form": SourceForm(auto_id="id_source_%s"),
         "can_argue": permissions.argument_create(request.user, parent),
         "can_source": permissions.source_create(request.user, parent),
         "can_vote": permissions.vote(request.user, section),
@@ -233,6 +234,10 @@ def opinion_view(request, slug, step_slug, pk):
 def version_view(request, slug, step_slug, pk, version_pk):
     project, step = _resolve(request, slug, step_slug)
     opinion = _opinion(step, pk)
+    if opinion.is_trashed:
+        # The diff, the kicker and the breadcrumbs would show the moderated text and title:
+        # the opinion's page shows the public reason instead.
+        return redirect(opinion.get_absolute_url())
     try:
         version = selectors.version_detail(opinion, version_pk)
     except Version.DoesNotExist as exc:

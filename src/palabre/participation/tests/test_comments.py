@@ -426,3 +426,15 @@ def test_deleting_a_target_deletes_its_comments_and_follows(opinion, camille):
     opinion.delete()
     assert list(Comment.objects.values_list("body", flat=True)) == ["Reste"]
     assert not Follow.objects.exists()
+
+
+def test_refused_comment_on_a_moderated_target_does_not_name_it(client, camille, dominique):
+    opinion = OpinionFactory(section=SectionFactory(), title="Titre injurieux")
+    services.contribution_trash(actor=dominique, obj=opinion, reason="Injure")
+    client.force_login(camille)
+    response = client.post(_post_url(opinion), {"body": "Bonjour"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "pas ouvert aux commentaires" in html
+    assert "Contenu modéré : Injure" in html and "injurieux" not in html
+    assert not Comment.objects.exists()

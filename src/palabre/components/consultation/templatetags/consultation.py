@@ -34,3 +34,12 @@ def byline(obj):
         date_format(created, "j F Y"),
         edited,
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param, number):
+    """The current query string with ``param`` set to ``number``: paging one list of an
+    opinion's page (arguments for, against, sources) keeps the others on their page."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return query.urlencode()

@@ -338,7 +338,7 @@ def test_no_vote_on_unpublished_or_moderated_contributions(section, participant,
     participation.contribution_trash(actor=moderator, obj=hidden, reason="Hors sujet")
     with pytest.raises(Refused, match="voter sur cette contribution"):
         services.opinion_vote(user=participant, opinion=_fresh(hidden), value="ok")
-    argument = ArgumentFactory(opinion=section.opinions.first())
+    argument = ArgumentFactory(opinion=OpinionFactory(section=section))  # under a live opinion
     participation.contribution_trash(actor=moderator, obj=argument, reason="Injurieux")
     with pytest.raises(Refused, match="voter sur cette contribution"):
         services.argument_vote(user=participant, argument=_fresh(argument), on=True)
@@ -505,3 +505,45 @@ def test_verified_user_helper_is_really_verified():
     # Guards the fixtures the other tests rely on.
     assert EmailAddress.objects.filter(user=verified_user(), verified=True).exists()
     assert not EmailAddress.objects.filter(user=unverified_user(), verified=True).exists()
+
+
+def test_no_useful_vote_under_a_moderated_parent_nor_vote_on_its_amendments(
+    opinion, participant, moderator
+):
+    from palabre.participation import services as participation
+
+    argument = ArgumentFactory(opinion=opinion)
+    source = SourceFactory(opinion=opinion)
+    version = VersionFactory(opinion=opinion)
+    on_version = ArgumentFactory(version=version, opinion=None)
+    participation.contribution_trash(actor=moderator, obj=opinion, reason="Hors sujet")
+    opinion = Opinion.objects.select_related("section__consultation__step").get(pk=opinion.pk)
+    writes = [
+        lambda: services.argument_vote(user=participant, argument=_fresh(argument), on=True),
+        lambda: services.source_vote(user=participant, source=_fresh(source), on=True),
+        lambda: services.argument_vote(user=participant, argument=_fresh(on_version), on=True),
+        lambda: services.version_vote(user=participant, version=_fresh(version), value="ok"),
+    ]
+    for write in writes:
+        with pytest.raises(Refused):
+            write()
+    assert not ArgumentVote.objects.exists() and not SourceVote.objects.exists()
+    assert not VersionVote.objects.exists()
+    assert services.counters_recompute(fix=False) == []
+
+
+def test_comments_only_on_opinions(opinion, participant):
+    """Amendments, arguments and sources show no comments: none is stored on them, open step
+    or closed (they have no ``comments_allowed`` of their own otherwise)."""
+    from palabre.participation import services as participation
+    from palabre.participation.models import Comment
+
+    version = VersionFactory(opinion=opinion)
+    for target in (version, ArgumentFactory(opinion=opinion), SourceFactory(opinion=opinion)):
+        with pytest.raises(ValidationError, match="pas ouvert aux commentaires"):
+            participation.comment_create(author=participant, target=target, body="Bonjour")
+    close_step(opinion.section.consultation.step)
+    with pytest.raises(ValidationError):
+        participation.comment_create(author=participant, target=_fresh(version), body="Tard")
+    assert not Comment.objects.exists()
+    # Opinions still take comments while the step is open (checked in participation's tests).

@@ -279,3 +279,102 @@ def test_section_sorts(client, section, participant, other, sort):
     assert liked.title in html and disliked.title in html
     if sort in ("votes", "agree"):
         assert html.index(liked.title) < html.index(disliked.title)
+
+
+# --- moderation, ids, pagers, back office (review fixes) --------------------------------------
+
+
+def test_moderated_opinion_shows_neither_its_title_nor_its_text(client, opinion, moderator):
+    from palabre.participation import services as participation
+
+    Opinion.objects.filter(pk=opinion.pk).update(
+        title="Titre injurieux", body="<p>Le texte injurieux initial.</p>"
+    )
+    opinion.refresh_from_db()
+    version = services.version_create(
+        author=moderator, opinion=opinion, title="Amendement", body="<p>Un texte apaisé.</p>"
+    )
+    participation.contribution_trash(actor=moderator, obj=opinion, reason="Injure")
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    assert "Contenu modéré : Injure" in html
+    assert "injurieux" not in html  # not even in <title>
+    # The amendment's page diffed against the moderated text and named it (kicker, crumbs).
+    response = client.get(version.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == opinion.get_absolute_url()
+    assert "injurieux" not in client.get(version.get_absolute_url(), follow=True).content.decode()
+
+
+def test_moderated_version_title_is_not_in_the_page_title(client, opinion, moderator):
+    from palabre.participation import services as participation
+
+    version = services.version_create(
+        author=moderator, opinion=opinion, title="Amendement injurieux", body="<p>B</p>"
+    )
+    participation.contribution_trash(actor=moderator, obj=version, reason="Injure")
+    html = client.get(version.get_absolute_url()).content.decode()
+    assert "Contenu modéré : Injure" in html and "injurieux" not in html
+
+
+def test_opinion_page_ids_are_unique_and_every_label_names_one_field(client, opinion, participant):
+    client.force_login(participant)
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    labelled = re.findall(r'<label for="([^"]+)"', html)
+    assert labelled and all(ids.count(target) == 1 for target in labelled)
+    # The argument's and the source's text fields, each with its own label.
+    assert 'for="id_argument_body"' in html and 'for="id_source_body"' in html
+
+
+def test_argument_and_source_pagers_are_told_apart_and_keep_each_others_page(client, opinion):
+    from palabre.components.consultation import views
+
+    from .conftest import SourceFactory
+
+    n = views.ARGUMENTS_PER_PAGE + 1
+    for _ in range(n):
+        ArgumentFactory(opinion=opinion, kind="for")
+        ArgumentFactory(opinion=opinion, kind="against")
+        SourceFactory(opinion=opinion)
+    html = client.get(opinion.get_absolute_url(), {"contre": 2}).content.decode()
+    labels = re.findall(r'<nav class="pagination pagination--small" aria-label="([^"]+)"', html)
+    assert len(labels) == 3 and len(set(labels)) == 3  # three landmarks, three names
+    # Paging the "pour" column keeps the "contre" column on its page.
+    assert "?contre=2&amp;pour=2#arguments-title" in html
+
+
+def test_organiser_adds_moves_and_deletes_opinions_in_the_back_office(
+    client, section, organiser, opinion
+):
+    from palabre.components.consultation.models import Section
+    from palabre.core.models import ActionLog
+
+    from .conftest import SectionFactory
+
+    client.force_login(organiser)
+    response = client.post(
+        reverse("admin:consultation_opinion_add"),
+        {"section": section.pk, "title": "Article 2", "body": "<p>Texte</p>", "position": 2},
+    )
+    assert response.status_code == 302
+    added = Opinion.objects.get(title="Article 2")
+    assert added.published and added.published_at and added.author == organiser
+    assert Section.objects.get(pk=section.pk).opinions_count == 2
+    assert client.get(added.get_absolute_url()).status_code == 200
+
+    elsewhere = SectionFactory(consultation=section.consultation)
+    response = client.post(
+        reverse("admin:consultation_opinion_change", args=[added.pk]),
+        {"section": elsewhere.pk, "title": "Article 2", "body": "<p>Texte</p>", "position": 2},
+    )
+    assert response.status_code == 302
+    assert services.counters_recompute(fix=False) == []
+
+    response = client.post(
+        reverse("admin:consultation_opinion_delete", args=[added.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Opinion.objects.filter(pk=added.pk).exists()
+    assert services.counters_recompute(fix=False) == []
+    assert ActionLog.objects.filter(action="delete", object_id=str(added.pk)).exists()
