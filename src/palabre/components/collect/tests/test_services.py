@@ -252,3 +252,49 @@ def test_files_of_a_custom_file_question(collect, participant):
     assert not refused
     proposal = services.proposal_submit(author=participant, draft=draft)
     assert ProposalFile.objects.get(proposal=proposal).question == q
+
+
+def test_illustration_must_be_a_readable_image(collect, participant):
+    import io
+
+    from django.utils.datastructures import MultiValueDict
+    from PIL import Image
+
+    ff = collect.form_fields.get(key=Builtin.ILLUSTRATION)
+    ff.enabled = True
+    ff.save()
+    fake = SimpleUploadedFile("photo.png", b"not an image at all")
+    _draft, refused = services.draft_save(
+        author=participant,
+        collect=collect,
+        data=proposal_data(collect),
+        files=MultiValueDict({"illustration": [fake]}),
+    )
+    assert "pas une image lisible" in refused["illustration"][0]
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "#1f4e8c").save(out, format="PNG")
+    draft, refused = services.draft_save(
+        author=participant,
+        collect=collect,
+        draft=_draft,
+        data=proposal_data(collect),
+        files=MultiValueDict({"illustration": [SimpleUploadedFile("photo.png", out.getvalue())]}),
+    )
+    assert not refused
+    proposal = services.proposal_submit(author=participant, draft=draft)
+    assert proposal.illustration.name.endswith("photo.png")
+
+
+def test_moderation_reaches_proposals(collect, participant, other, organiser, client):
+    from palabre.participation import services as participation
+    from palabre.participation.models import Report
+
+    proposal = submit(participant, collect, title="Un titre à signaler")
+    participation.report_create(reporter=other, obj=proposal, reason="spam")
+    assert Report.objects.get().target == proposal
+    participation.contribution_trash(actor=organiser, obj=proposal, reason="Publicité")
+    html = client.get(collect.step.get_absolute_url()).content.decode()
+    assert "Un titre à signaler" not in html and "Contenu modéré" in html
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Contenu modéré : Publicité" in html
+    assert not permissions.proposal_edit(participant, proposal)
