@@ -157,7 +157,7 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
         )
     cost = proposal.cost or 0
     if selection.is_budget:
-        remaining = selection.budget - ballot.spent
+        remaining = selection.budget - sum(v.cost for v in votes)  # the rows, locked
         if cost > remaining:
             _refuse(
                 _(
@@ -171,7 +171,7 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
                 },
                 "budget",
             )
-    before = _contribution(selection, ballot.counted, votes)
+    before = _contribution(selection, selection.counts(len(votes)), votes)
     vote = Vote.objects.create(
         ballot=ballot,
         proposal_id=proposal.pk,
@@ -203,7 +203,7 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
     removed = next((v for v in votes if v.proposal_id == proposal_id), None)
     if removed is None:
         _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-    before = _contribution(selection, ballot.counted, votes)
+    before = _contribution(selection, selection.counts(len(votes)), votes)
     removed.delete()
     votes = [v for v in votes if v.pk != removed.pk]
     if selection.is_ranked and removed.rank is not None:
@@ -232,7 +232,7 @@ def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -
         _refuse(_("Cette proposition est déjà en première position."), "edge")
     if other >= len(votes):
         _refuse(_("Cette proposition est déjà en dernière position."), "edge")
-    before = _contribution(selection, ballot.counted, votes)
+    before = _contribution(selection, selection.counts(len(votes)), votes)
     moved, swapped = votes[index], votes[other]
     moved.rank, swapped.rank = swapped.rank, moved.rank
     Vote.objects.filter(pk=moved.pk).update(rank=moved.rank)
@@ -305,7 +305,7 @@ def votes_remove_for_user(*, user) -> int:
     for ballot in ballots:
         selection = ballot.selection
         votes = list(ballot.votes.all())
-        before = _contribution(selection, ballot.counted, votes)
+        before = _contribution(selection, selection.counts(len(votes)), votes)
         removed += len(votes)
         ballot.votes.all().delete()
         ballot.delete()
