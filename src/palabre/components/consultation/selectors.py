@@ -167,18 +167,19 @@ def statistics(consultation: Consultation) -> dict:
         OpinionVote.objects.filter(opinion__in=opinions).count()
         + VersionVote.objects.filter(version__in=versions_qs).count()
     )
-    authors = set(opinions.values_list("author_id", flat=True).distinct())
-    authors |= set(versions_qs.values_list("author_id", flat=True).distinct())
-    authors |= set(
-        Argument.objects.filter(published=True, opinion__in=opinions)
-        .values_list("author_id", flat=True)
-        .distinct()
-    )
-    authors |= set(
-        OpinionVote.objects.filter(opinion__in=opinions)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    # Whoever wrote or voted anything counted above, on an article or on an amendment.
+    on_either = Q(opinion__in=opinions) | Q(version__in=versions_qs)
+    people = [
+        opinions.values_list("author_id", flat=True),
+        versions_qs.values_list("author_id", flat=True),
+        Argument.objects.filter(on_either, published=True).values_list("author_id", flat=True),
+        Source.objects.filter(on_either, published=True).values_list("author_id", flat=True),
+        OpinionVote.objects.filter(opinion__in=opinions).values_list("user_id", flat=True),
+        VersionVote.objects.filter(version__in=versions_qs).values_list("user_id", flat=True),
+    ]
+    authors = set()
+    for ids in people:
+        authors |= set(ids.order_by().distinct())
     authors.discard(None)
     stats = {
         "contributors": len(authors),

@@ -378,3 +378,29 @@ def test_organiser_adds_moves_and_deletes_opinions_in_the_back_office(
     assert not Opinion.objects.filter(pk=added.pk).exists()
     assert services.counters_recompute(fix=False) == []
     assert ActionLog.objects.filter(action="delete", object_id=str(added.pk)).exists()
+
+
+def test_statistics_count_every_contributor_once(client, opinion, participant, other):
+    from palabre.components.consultation import selectors
+
+    from .conftest import SourceFactory, verified_user
+
+    version = services.version_create(author=participant, opinion=opinion, title="V", body="B")
+    only_argues_on_a_version = verified_user()
+    ArgumentFactory(version=version, opinion=None, author=only_argues_on_a_version)
+    only_cites = verified_user()
+    SourceFactory(opinion=opinion, author=only_cites)
+    only_votes_on_a_version = verified_user()
+    services.version_vote(user=only_votes_on_a_version, version=version, value="ok")
+    services.opinion_vote(user=other, opinion=opinion, value="nok")
+    services.opinion_vote(user=participant, opinion=opinion, value="ok")
+    stats = selectors.statistics(opinion.section.consultation)
+    # The organiser (article), camille (amendment, vote), dominique (vote) and the three.
+    assert stats["contributors"] == 6
+    assert (stats["opinions"], stats["versions"], stats["arguments"], stats["sources"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert stats["votes"] == 3
