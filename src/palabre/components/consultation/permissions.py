@@ -79,7 +79,9 @@ def no_comments(obj) -> Decision:
 def vote(user, section: Section) -> Decision:
     if section.vote_widget == VoteWidget.NONE:
         return Decision(False, _("Le vote n'est pas ouvert sur cette section."))
-    return req.all_of(req.confirmed_email(user), req.step_open(_step(section)))
+    # The step first: once it is closed, that is the reason, whoever asks (a visitor is not
+    # invited to log in to vote on a closed consultation).
+    return req.all_of(req.step_open(_step(section)), req.confirmed_email(user))
 
 
 def small_vote(user, parent) -> Decision:

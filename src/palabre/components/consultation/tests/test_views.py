@@ -404,3 +404,11 @@ def test_statistics_count_every_contributor_once(client, opinion, participant, o
         1,
     )
     assert stats["votes"] == 3
+
+
+def test_visitors_are_not_invited_to_log_in_to_vote_on_a_closed_step(client, opinion):
+    close_step(opinion.section.consultation.step)
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    vote = html.split('id="vote"', 1)[1].split("</section>", 1)[0]
+    assert "Se connecter pour voter" not in vote
+    assert "Cette étape est terminée" in vote
