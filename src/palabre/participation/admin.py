@@ -90,6 +90,10 @@ class ReportAdmin(ModeratorOnly, admin.ModelAdmin):
     ]
     actions = ["dismiss_selected"]
 
+    def get_queryset(self, request):
+        # The excerpt column reads each report's target: one query per kind, not per row.
+        return super().get_queryset(request).prefetch_related("target")
+
     @admin.display(description=_("contenu"))
     def excerpt(self, obj):
         target = obj.target

@@ -273,3 +273,25 @@ def test_moderator_dismisses_several_reports_at_once(client, opinion, reporter, 
     assert response.status_code == 302
     assert set(Report.objects.values_list("status", flat=True)) == {Report.Status.DISMISSED}
     assert not Opinion.objects.get(pk=opinion.pk).is_trashed
+
+
+def test_moderation_queue_runs_a_fixed_number_of_queries(client, opinion, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:participation_report_changelist")
+    client.force_login(moderator)
+
+    def count() -> int:
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    _report(opinion, verified_user())
+    _report(ArgumentFactory(opinion=opinion), verified_user())
+    few = count()
+    for _ in range(8):
+        _report(ArgumentFactory(opinion=opinion), verified_user())
+        _report(OpinionFactory(section=opinion.section), verified_user())
+    assert count() == few
