@@ -412,3 +412,39 @@ def test_visitors_are_not_invited_to_log_in_to_vote_on_a_closed_step(client, opi
     vote = html.split('id="vote"', 1)[1].split("</section>", 1)[0]
     assert "Se connecter pour voter" not in vote
     assert "Cette étape est terminée" in vote
+
+
+def test_each_sort_puts_the_opinions_in_its_order(client, section, participant, other):
+    """Every sort of the section page, by its own criterion (pinned ones first always)."""
+    from .conftest import OpinionFactory
+
+    liked = OpinionFactory(section=section, title="Aimée")
+    split = OpinionFactory(section=section, title="Partagée")
+    debated = OpinionFactory(section=section, title="Débattue")
+    pinned = OpinionFactory(section=section, title="Épinglée", pinned=True)
+    for voter in (participant, other):
+        services.opinion_vote(user=voter, opinion=liked, value="ok")
+    services.opinion_vote(user=participant, opinion=split, value="ok")
+    services.opinion_vote(user=other, opinion=split, value="nok")
+    for kind in ("for", "against", "for"):
+        ArgumentFactory(opinion=debated, kind=kind)
+    titles = [o.title for o in (liked, split, debated, pinned)]
+
+    def order(sort: str) -> list[str]:
+        html = client.get(section.get_absolute_url(), {"sort": sort}).content.decode()
+        return sorted(titles, key=html.index)
+
+    expected = {
+        "votes": ["Épinglée", "Partagée", "Aimée", "Débattue"],  # 2 votes each: newest first
+        "agree": ["Épinglée", "Aimée", "Partagée", "Débattue"],
+        "controversial": ["Épinglée", "Partagée", "Aimée", "Débattue"],
+        "newest": ["Épinglée", "Débattue", "Partagée", "Aimée"],
+        "oldest": ["Épinglée", "Aimée", "Partagée", "Débattue"],
+        "arguments": ["Épinglée", "Débattue", "Partagée", "Aimée"],
+    }
+    for sort, titles_in_order in expected.items():
+        assert order(sort) == titles_in_order, sort
+    # Random, but the same for one visitor (their seed is in a cookie) page after page.
+    first = order("random")
+    assert first[0] == "Épinglée"
+    assert all(order("random") == first for _ in range(3))
