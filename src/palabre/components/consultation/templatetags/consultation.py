@@ -32,7 +32,7 @@ def byline(obj):
     return format_html(
         '<span class="byline">{}, <time datetime="{}">{}</time>{}</span>',
         who,
-        date_format(created, "c"),
+        created.isoformat(),  # what ``date:"c"`` gives, without the date-format machinery
         date_format(created, "j F Y"),
         edited,
     )
