@@ -152,7 +152,16 @@ class ProposalForm(forms.Form):
             return {
                 "illustration": formbuilder.RuledFileField(
                     rules=rules, **{**common, "help_text": help_text}
-                )
+                ),
+                "illustration_alt": forms.CharField(
+                    label=_("Ce que montre l'image"),
+                    required=False,
+                    max_length=250,
+                    help_text=_(
+                        "Pour les personnes qui ne la voient pas ; laissez vide si elle est "
+                        "purement décorative."
+                    ),
+                ),
             }
         if key == Builtin.ATTACHMENTS:
             help_text = " ".join(

@@ -231,6 +231,9 @@ class Proposal(Contribution):
         blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
+    illustration_alt = models.CharField(
+        _("description de l'illustration"), max_length=250, blank=True
+    )
     answers = models.JSONField(_("réponses"), default=dict, blank=True)
     status = models.ForeignKey(
         ProposalStatus,

@@ -316,6 +316,7 @@ def _draft_from_proposal(*, author, proposal: Proposal) -> Draft:
         "category": str(proposal.category_id or ""),
         "district": str(proposal.district_id or ""),
         "address": proposal.address,
+        "illustration_alt": proposal.illustration_alt,
         "latitude": "" if proposal.latitude is None else str(proposal.latitude),
         "longitude": "" if proposal.longitude is None else str(proposal.longitude),
         "cost": "" if proposal.cost is None else str(proposal.cost),
@@ -354,7 +355,7 @@ def _draft_from_proposal(*, author, proposal: Proposal) -> Draft:
 
 def _apply(proposal: Proposal, form, draft: Draft) -> None:
     data = form.cleaned_data
-    for name in ("title", "summary", "body", "address"):
+    for name in ("title", "summary", "body", "address", "illustration_alt"):
         if name in form.fields:
             setattr(proposal, name, (data.get(name) or "").strip())
     for name in ("theme", "category", "district"):

@@ -277,12 +277,13 @@ def test_illustration_must_be_a_readable_image(collect, participant):
         author=participant,
         collect=collect,
         draft=_draft,
-        data=proposal_data(collect),
+        data=proposal_data(collect, illustration_alt="Un banc sous un tilleul"),
         files=MultiValueDict({"illustration": [SimpleUploadedFile("photo.png", out.getvalue())]}),
     )
     assert not refused
     proposal = services.proposal_submit(author=participant, draft=draft)
     assert proposal.illustration.name.endswith("photo.png")
+    assert proposal.illustration_alt == "Un banc sous un tilleul"
 
 
 def test_moderation_reaches_proposals(collect, participant, other, organiser, client):
