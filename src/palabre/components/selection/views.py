@@ -57,10 +57,12 @@ def _resolve_action(request, slug, step_slug) -> tuple:
     the project page's themes, districts and timeline, which an answer to a vote never shows.
     """
     selection = (
-        Selection.objects.select_related("step__project", "collect", "zip_area")
+        Selection.objects.select_related("step__project")
+        .defer("intro", "rules", "step__body", "step__project__body", "step__project__summary")
         .filter(step__project__slug=slug, step__slug=step_slug, step__kind="selection")
-        .first()
+        .order_by()[:1]
     )
+    selection = selection[0] if selection else None
     if selection is None:
         raise Http404(_("Étape introuvable."))
     project = selection.step.project
@@ -191,9 +193,15 @@ def vote_view(request, slug, step_slug, pk):
     except ValidationError as exc:
         message, ok = " ".join(exc.messages), False
     if _is_htmx(request):
-        proposal = getattr(ballot, "proposal", None)
-        if proposal is None:
-            proposal = selectors.candidates(selection).filter(pk=pk).first()
+        proposal = getattr(ballot, "proposal", None)  # a vote: the service fetched it
+        if proposal is None:  # the fragment needs its id and title only
+            proposal = (
+                selectors.candidates(selection)
+                .select_related(None)
+                .only("pk", "title")
+                .filter(pk=pk)
+                .first()
+            )
         if proposal is None:
             raise Http404
         where = request.POST.get("where", "list")
