@@ -241,3 +241,23 @@ def test_axe_collect_pages_and_screenshots(budget, page, log_in):
     assert page.locator(".draft-item").count() == 1, "the refused submission kept a draft"
     assert len(checked) == 9
     assert not found, "axe found WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+def test_axe_collect_pages_in_english(budget, new_page):
+    page = new_page(language="en")
+    step_url = budget.step.get_absolute_url()
+    found = []
+    for label, path in (
+        ("list", step_url),
+        ("map", f"{step_url}map/"),
+        ("proposal", budget.proposals[0].get_absolute_url()),
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, label
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == "en"
+        violations = axe.violations(page)
+        if violations:
+            found.append(axe.describe(label, violations))
+    assert page.get_by_role("heading", name="Share").is_visible()
+    assert not found, "axe found WCAG 2.1 AA violations:\n" + "\n".join(found)
