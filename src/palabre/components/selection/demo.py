@@ -6,7 +6,7 @@ collect step (proposals analysed, the admissible ones marked « Recevable ») th
 - « Budget participatif 2026 », whose vote is open: 1,000,000 €, at most 5 projects per
   participant, the admissible projects only, results published at the end;
 - « Budget participatif 2025 », whose vote is closed and whose results are published (the
-  funded projects by the greedy rule).
+  funded projects by the greedy rule, out of 500,000 €).
 
 How it writes (house rule 3): the collects through ``collect_create``, the proposals and the
 selection settings through ``loader.upsert`` (the proposals of past years have no draft to go
@@ -169,7 +169,8 @@ class SelectionDemo:
                 "proposals_from": ProposalsFrom.CHOSEN,
                 "vote_type": VoteType.BUDGET,
                 "votes_max": 5,
-                "budget": 1_000_000,
+                # The closed year had half the money: the greedy rule had to skip projects.
+                "budget": 1_000_000 if open_ else 500_000,
                 "threshold": 10,
                 "results_visibility": ResultsVisibility.AFTER_END,
                 "anonymous_allowed": True,
