@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -180,11 +180,13 @@ class Opinion(Contribution, VoteCounters):
         return opinion_comment(self)
 
     def recount_parents(self) -> None:
-        Section.objects.filter(pk=self.section_id).update(
-            opinions_count=Opinion.objects.filter(
-                section_id=self.section_id, published=True
-            ).count()
-        )
+        with transaction.atomic():
+            lock_row(Section, self.section_id)
+            Section.objects.filter(pk=self.section_id).update(
+                opinions_count=Opinion.objects.filter(
+                    section_id=self.section_id, published=True
+                ).count()
+            )
 
 
 class Version(Contribution, VoteCounters):
@@ -217,11 +219,13 @@ class Version(Contribution, VoteCounters):
         return no_comments(self)
 
     def recount_parents(self) -> None:
-        Opinion.objects.filter(pk=self.opinion_id).update(
-            versions_count=Version.objects.filter(
-                opinion_id=self.opinion_id, published=True
-            ).count()
-        )
+        with transaction.atomic():
+            lock_row(Opinion, self.opinion_id)
+            Opinion.objects.filter(pk=self.opinion_id).update(
+                versions_count=Version.objects.filter(
+                    opinion_id=self.opinion_id, published=True
+                ).count()
+            )
 
 
 class Argument(Contribution):
@@ -274,10 +278,12 @@ class Argument(Contribution):
     def recount_parents(self) -> None:
         parent = self.parent
         rows = Argument.objects.filter(published=True, **{_parent_field(parent): parent.pk})
-        type(parent).objects.filter(pk=parent.pk).update(
-            arguments_for_count=rows.filter(kind=Argument.Kind.FOR).count(),
-            arguments_against_count=rows.filter(kind=Argument.Kind.AGAINST).count(),
-        )
+        with transaction.atomic():
+            lock_row(type(parent), parent.pk)
+            type(parent).objects.filter(pk=parent.pk).update(
+                arguments_for_count=rows.filter(kind=Argument.Kind.FOR).count(),
+                arguments_against_count=rows.filter(kind=Argument.Kind.AGAINST).count(),
+            )
 
 
 class Source(Contribution):
@@ -333,11 +339,23 @@ class Source(Contribution):
 
     def recount_parents(self) -> None:
         parent = self.parent
-        type(parent).objects.filter(pk=parent.pk).update(
-            sources_count=Source.objects.filter(
-                published=True, **{_parent_field(parent): parent.pk}
-            ).count()
-        )
+        with transaction.atomic():
+            lock_row(type(parent), parent.pk)
+            type(parent).objects.filter(pk=parent.pk).update(
+                sources_count=Source.objects.filter(
+                    published=True, **{_parent_field(parent): parent.pk}
+                ).count()
+            )
+
+
+def lock_row(model, pk) -> None:
+    """Lock a parent's row before recounting its children from their rows (rule 5).
+
+    Under READ COMMITTED a count does not see the rows other transactions have not committed
+    yet: two arguments posted at once each counted one, and the parent said 1 for 2 rows.
+    Locked first, the second writer waits for the first to commit, then counts both.
+    """
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
 def _parent_field(parent) -> str:

@@ -31,6 +31,7 @@ from .models import (
     Version,
     VersionVote,
     VoteValue,
+    lock_row,
 )
 
 
@@ -348,6 +349,7 @@ def consultation_import_text(*, actor, section: Section, text: str) -> list[Opin
 
 
 def _section_recount(section_id: int) -> None:
+    lock_row(Section, section_id)
     Section.objects.filter(pk=section_id).update(
         opinions_count=Opinion.objects.filter(section_id=section_id, published=True).count()
     )
