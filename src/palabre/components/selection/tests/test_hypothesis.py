@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from hypothesis.stateful import (
 )
 
 from palabre.components.selection import selectors, services
-from palabre.components.selection.models import Ballot, SelectionProposal, Vote
+from palabre.components.selection.models import Ballot, Selection, SelectionProposal, Vote
 from palabre.components.selection.rules import Item, greedy_funded
 from palabre.components.selection.services import VoteRefused
 
@@ -43,7 +44,8 @@ RULES = st.sampled_from(
 
 
 class BallotMachine(RuleBasedStateMachine):
-    """Participants vote, unvote and reorder; a plain-Python model says what must happen."""
+    """Participants vote, unvote and reorder, organisers try to change the limits; a
+    plain-Python model says what must happen."""
 
     def __init__(self):
         super().__init__()
@@ -124,6 +126,29 @@ class BallotMachine(RuleBasedStateMachine):
         assert outcome == expected
         if outcome == "ok":
             mine[index], mine[other] = mine[other], mine[index]
+
+    @rule(votes_max=st.one_of(st.none(), st.integers(1, 5)), votes_min=st.integers(0, 3))
+    def change_rules(self, votes_max, votes_min):
+        """An organiser edits the limits: refused once a vote exists, whatever the change."""
+        s = self.selection
+        if s.is_ranked and votes_max is None:
+            votes_max = 2
+        if votes_max is not None and votes_min > votes_max:
+            votes_min = votes_max
+        changed = (votes_max, votes_min) != (s.votes_max, s.votes_min)
+        any_vote = any(self.model.values())
+        edited = Selection.objects.get(pk=s.pk)
+        edited.step = s.step
+        edited.votes_max, edited.votes_min = votes_max, votes_min
+        try:
+            services.selection_save(actor=None, selection=edited, created=False)
+            outcome = "ok"
+        except ValidationError as exc:
+            outcome = "refused"
+            assert "Des votes ont déjà été exprimés" in " ".join(exc.messages)
+        assert outcome == ("refused" if changed and any_vote else "ok")
+        if outcome == "ok":
+            self.selection = edited
 
     @invariant()
     def ballots_match_the_model_and_the_rules(self):
