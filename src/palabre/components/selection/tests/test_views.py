@@ -238,3 +238,78 @@ def test_htmx_post_of_a_logged_out_visitor_navigates_to_the_login_page(client):
     )
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+
+
+def test_results_secret_until_a_date_then_public(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    selection = make_selection(
+        vote_type="ranked",
+        votes_max=2,
+        results_visibility="date",
+        results_at=timezone.now() + timedelta(days=1),
+    )
+    response = client.get(url(selection, "results"))
+    assert response.status_code == 403
+    assert "Les résultats seront publiés le" in response.content.decode()
+    assert client.get(url(selection, "results_csv")).status_code == 403
+    selection.results_at = timezone.now() - timedelta(minutes=1)
+    selection.save()
+    response = client.get(url(selection, "results_csv"))
+    assert response.status_code == 200
+    assert (
+        response.content.decode("utf-8-sig").splitlines()[0] == "rang,référence,titre,votes,points"
+    )
+
+
+def test_csv_neutralises_formulas(client, participant):
+    selection = make_selection(vote_type="simple", results_visibility="live")
+    first = proposals(selection)[0]
+    first.title = '=HYPERLINK("http://example.org")'
+    first.save()
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(url(selection, "results_csv")).content.decode("utf-8-sig"))
+        )
+    )
+    assert any(r[2].startswith("'=") for r in rows[1:])
+
+
+def test_no_vote_step_lists_proposals_without_buttons(client, participant):
+    selection = make_selection(vote_type="none")
+    client.force_login(participant)
+    html = client.get(selection.step.get_absolute_url()).content.decode()
+    assert "Projet 1" in html and "vote-button-" not in html
+    response = client.post(
+        url(selection, "vote", proposals(selection)[0].pk), {"action": "vote"}, follow=True
+    )
+    assert messages_of(response) == ["Cette étape ne comporte pas de vote."]
+
+
+def test_anonymity_and_invalid_requirements(client, participant):
+    selection = make_selection(vote_type="simple", anonymous_allowed=True, min_age=18)
+    client.force_login(participant)
+    response = client.post(url(selection, "anonymity"), {"anonymous": "1"}, follow=True)
+    assert "Votre choix est enregistré." in messages_of(response)
+    assert "Vous votez anonymement" in response.content.decode()
+    response = client.post(url(selection, "requirements"), {"birth_date": "pas une date"})
+    assert response.status_code == 400
+    response = client.post(
+        url(selection, "requirements"), {"birth_date": "2099-01-01"}, follow=True
+    )
+    assert "Cette date est dans le futur." in messages_of(response)
+    response = client.post(
+        url(selection, "requirements"), {"birth_date": "1990-01-01"}, follow=True
+    )
+    assert "C'est fait : vous pouvez voter." in messages_of(response)
+
+
+def test_other_steps_ballots_listed_on_my_votes(client, participant):
+    first = make_selection(vote_type="simple")
+    second = make_selection(vote_type="simple")
+    services.vote_cast(user=participant, selection=second, proposal_id=proposals(second)[0].pk)
+    client.force_login(participant)
+    html = client.get(url(first, "ballot")).content.decode()
+    assert "Mes votes dans d'autres étapes" in html and url(second, "ballot") in html
