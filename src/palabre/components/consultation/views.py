@@ -212,7 +212,9 @@ def opinion_view(request, slug, step_slug, pk):
     opinion.my_vote = selectors.my_values(
         request.user, selectors.OpinionVote, "opinion", [opinion]
     ).get(opinion.pk)
-    versions = list(selectors.versions(opinion)[:50])
+    versions = _paginate(
+        request, selectors.versions(opinion), "amendements", opinion.versions_count
+    )
     return render(
         request,
         "consultation/opinion.html",
@@ -223,7 +225,8 @@ def opinion_view(request, slug, step_slug, pk):
             section=section,
             opinion=opinion,
             target=opinion,
-            versions=versions,
+            versions=versions.object_list,
+            versions_page=versions,
             can_amend=permissions.version_create(request.user, opinion),
             **_parent_context(request, opinion, section),
         ),

@@ -448,3 +448,20 @@ def test_each_sort_puts_the_opinions_in_its_order(client, section, participant, 
     first = order("random")
     assert first[0] == "Épinglée"
     assert all(order("random") == first for _ in range(3))
+
+
+def test_every_amendment_is_reachable_page_after_page(client, opinion):
+    from palabre.components.consultation import views
+
+    from .conftest import VersionFactory
+
+    versions = [VersionFactory(opinion=opinion) for _ in range(views.ARGUMENTS_PER_PAGE * 2 + 11)]
+    seen: set[str] = set()
+    page, pages = 1, 0
+    while page:
+        html = client.get(opinion.get_absolute_url(), {"amendements": page}).content.decode()
+        seen |= set(re.findall(r"/opinions/\d+/versions/(\d+)/", html))
+        pages += 1
+        page = page + 1 if f"amendements={page + 1}#versions-title" in html else None
+    assert pages == 3
+    assert seen == {str(v.pk) for v in versions}
