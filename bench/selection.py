@@ -253,7 +253,7 @@ def bench(args, cleanup: Cleanup) -> int:
         raise BenchError("wrk is missing: scripts/system-deps wrk")
     tmp = Path(tempfile.mkdtemp(prefix="palabre-bench-vote-"))
     cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
-    database_url, _pgdir = start_postgres(cleanup)
+    database_url, pgdir = start_postgres(cleanup)
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         DATABASE_URL=database_url,
@@ -283,9 +283,10 @@ def bench(args, cleanup: Cleanup) -> int:
     seed = json_line(out, "SEED-JSON ")
     foundation.run([py, "manage.py", "collectstatic", "--no-input", "-v0"], env=env)
     port = free_port()
-    server_cmd, _pgid = start_granian(env, port, args.workers, tmp / "granian.log", cleanup)
+    server_cmd, pgid = start_granian(env, port, args.workers, tmp / "granian.log", cleanup)
 
     load_before = loadavg()
+    other_cpu = foundation.OtherCpu(pgid, pgdir)
     trivial_first = foundation.measure(args, port, TRIVIAL)
     rows = []
     for rule in args.rules:
@@ -295,6 +296,7 @@ def bench(args, cleanup: Cleanup) -> int:
         rows.append((rule, load, counts_line(out)))
         say(f"{rule}: {load.rps:.0f} votes/s, p50 {fmt_ms(load.p50_ms)}, p99 {fmt_ms(load.p99_ms)}")
     trivial_last = foundation.measure(args, port, TRIVIAL)
+    other_share = other_cpu.share()
     trivial = (trivial_first.rps + trivial_last.rps) / 2
     check = json_line(
         foundation.run([py, "manage.py", "shell", "-c", CHECK], env=env, capture=True),
@@ -337,7 +339,13 @@ def bench(args, cleanup: Cleanup) -> int:
         f"Trivial view (same server, middleware and connections, GET, measured first and "
         f"last): {trivial:.0f} req/s; the vote requests run at "
         + ", ".join(f"{r} {load.rps / trivial:.2f}×" for r, load, _ in rows if trivial)
-        + f" of it. Load average before/after: {load_before} / {loadavg()}.",
+        + f" of it. Load average (1/5/15 min) before: {load_before}, after: {loadavg()}."
+        + (
+            f" Other processes used {other_share:.0%} of the machine's CPU time while it was "
+            "measured" + (": the figures are disturbed." if other_share > 0.05 else ".")
+            if other_share is not None
+            else ""
+        ),
         "",
         f"Invariant violations after the runs: **{violations}** "
         f"(cached-count drifts: {check['drift_count']}).",
