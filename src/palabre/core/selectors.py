@@ -83,11 +83,15 @@ def with_theme_lists(projects) -> list[Project]:
     return projects
 
 
+def search_vector() -> SearchVector:
+    """A project's full-text document; core migration 0005 indexes this very expression."""
+    return SearchVector("title", "summary", "body", config="french")
+
+
 def _search(qs: QuerySet[Project], text: str) -> QuerySet[Project]:
     if connection.vendor == "postgresql":
-        vector = SearchVector("title", "summary", "body", config="french")
         query = SearchQuery(text, config="french", search_type="websearch")
-        ids = Project.objects.annotate(search=vector).filter(search=query).values("pk")
+        ids = Project.objects.annotate(search=search_vector()).filter(search=query).values("pk")
         return qs.filter(pk__in=ids)
     terms = [t for t in text.split() if t]
     for term in terms:
