@@ -153,6 +153,34 @@ def test_participant_votes_with_the_keyboard_argues_and_amends(bill, page, log_i
     assert page.get_by_role("status").first.inner_text().startswith("Amendement publié")
 
 
+def test_typed_amendment_and_argument_are_not_lost_by_a_misclick(bill, page, log_in):
+    """DESIGN.md: leaving a form with unsaved text asks first (the consultation's forms too)."""
+    log_in(page, seed.participant())
+    article = bill.article
+    page.goto(f"{article.get_absolute_url()}versions/new/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Titre de l'amendement").fill("Mon amendement soigné")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    dialog = page.get_by_role("dialog", name="Quitter la page ?")
+    assert dialog.is_visible()
+    assert page.evaluate("() => document.activeElement.textContent") == "Rester"
+    page.keyboard.press("Enter")
+    assert not dialog.is_visible()
+    assert page.get_by_label("Titre de l'amendement").input_value() == "Mon amendement soigné"
+
+    # The argument typed under the article, too; an untouched page never asks.
+    page.goto(article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    page.wait_for_url("**/projects/")
+    page.goto(article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    form = page.locator("form.form--inline-card")
+    form.get_by_role("textbox", name=re.compile("^Argument")).fill("Un argument à garder")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    assert page.get_by_role("dialog", name="Quitter la page ?").is_visible()
+
+
 def test_vote_works_without_javascript(bill, browser, live_server, log_in):
     camille = seed.participant()
     context, page = _no_js_page(browser, live_server, log_in, camille)
