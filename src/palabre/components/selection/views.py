@@ -160,8 +160,25 @@ def _login_first(request, fallback: str):
 
 def _htmx_answer(request, project, step, selection, *, message, ok, fragment, extra=None):
     """The fragment the form targets, the counter and the status line (out of band)."""
-    context = _context(request, project, step, selection, **(extra or {}))
-    context.update(status_message=message, status_ok=ok, oob=True)
+    extra = dict(extra or {})
+    state = extra.pop("state", None) or selectors.ballot_state(selection, request.user)
+    here = request.POST.get("here", "")
+    if not url_has_allowed_host_and_scheme(here, {request.get_host()}):
+        here = step.get_absolute_url()
+    # What the fragments use, no more: an answer to a vote stays cheap.
+    context = {
+        "here": here,
+        "project": project,
+        "step": step,
+        "selection": selection,
+        "state": state,
+        "voted": state.voted,
+        "urls": {"list": step.get_absolute_url(), "ballot": selection_url(step, "ballot")},
+        "status_message": message,
+        "status_ok": ok,
+        "oob": True,
+        **extra,
+    }
     return render(request, fragment, context)
 
 
