@@ -11,9 +11,22 @@ _models: list = []
 _targets: list = []
 
 
+def _watch_deletions(model) -> None:
+    from django.db.models.signals import post_delete
+
+    from .signals import forget_what_was_attached
+
+    post_delete.connect(
+        forget_what_was_attached,
+        sender=model,
+        dispatch_uid=f"participation.forget_what_was_attached.{model._meta.label}",
+    )
+
+
 def register(model):
     if model not in _models:
         _models.append(model)
+        _watch_deletions(model)
     return model
 
 
@@ -25,6 +38,7 @@ def register_target(model):
     """Accept comments and follows on ``model`` although it is not a contribution."""
     if model not in _targets:
         _targets.append(model)
+        _watch_deletions(model)
     return model
 
 

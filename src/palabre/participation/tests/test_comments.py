@@ -438,3 +438,15 @@ def test_refused_comment_on_a_moderated_target_does_not_name_it(client, camille,
     assert "pas ouvert aux commentaires" in html
     assert "Contenu modéré : Injure" in html and "injurieux" not in html
     assert not Comment.objects.exists()
+
+
+def test_only_targets_lose_fast_deletion_to_the_cleanup_signal(opinion, camille):
+    """The cleanup above listens to deletions of targets only: a receiver for every model
+    made Django load and signal every vote row one by one when a step or project was deleted."""
+    from django.db.models.deletion import Collector
+
+    from palabre.components.consultation.models import ArgumentVote, OpinionVote
+
+    for model in (OpinionVote, ArgumentVote):
+        assert Collector(using="default").can_fast_delete(model.objects.all()), model
+    assert not Collector(using="default").can_fast_delete(Opinion.objects.all())
