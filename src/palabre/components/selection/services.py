@@ -189,7 +189,12 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
     if changed <= {proposal.pk}:  # the usual case: only this proposal's counts change
         _entry_add(selection, proposal.pk, *after.get(proposal.pk, (0, 0)))
     else:  # the ballot reached the minimum: every vote of it starts to count
-        _entry_add(selection, proposal.pk, 0, 0)
+        # Create the row without locking it (DO NOTHING), then lock and update the rows in
+        # proposal order like every other transaction: no deadlock.
+        SelectionProposal.objects.bulk_create(
+            [SelectionProposal(selection=selection, proposal_id=proposal.pk)],
+            ignore_conflicts=True,
+        )
         _apply(selection, before, after)
     return ballot
 

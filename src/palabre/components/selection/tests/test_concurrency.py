@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, models
 
 from palabre.components.selection import services
 from palabre.components.selection.models import Ballot, SelectionProposal, Vote
@@ -155,4 +155,33 @@ def test_mixed_votes_unvotes_and_moves_of_several_participants(db):
             )
     outcomes = run_at_once(jobs)
     assert not [o for o in outcomes if o.startswith("error")], outcomes
+    assert_invariants(selection)
+
+
+def test_ballots_reaching_the_minimum_at_once_do_not_deadlock(db):
+    """Each vote makes its ballot count: every one updates two proposals' rows at once."""
+    selection = make_selection(n=6, vote_type="simple", votes_min=2)
+    targets = proposals(selection)
+    users = [verified_user(username=f"m{i}") for i in range(THREADS)]
+    # Half vote low then high, half high then low: the second votes lock rows in both orders
+    # unless every transaction takes them in one order.
+    pairs = [(i % 3, 3 + i % 3) if i % 2 else (3 + i % 3, i % 3) for i in range(THREADS)]
+    for user, (first, _second) in zip(users, pairs, strict=True):
+        services.vote_cast(user=user, selection=selection, proposal_id=targets[first].pk)
+    jobs = [
+        (
+            lambda u=user, p=targets[second]: services.vote_cast(
+                user=u, selection=selection, proposal_id=p.pk
+            )
+        )
+        for user, (_first, second) in zip(users, pairs, strict=True)
+    ]
+    outcomes = run_at_once(jobs)
+    assert outcomes == ["ok"] * THREADS, outcomes
+    assert (
+        SelectionProposal.objects.filter(selection=selection).aggregate(
+            total=models.Sum("votes_count")
+        )["total"]
+        == 2 * THREADS
+    )
     assert_invariants(selection)
