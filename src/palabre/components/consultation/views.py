@@ -516,6 +516,8 @@ def version_create_view(request, slug, step_slug, pk):
     opinion = _opinion(step, pk)
     if response := _login_first(request, opinion.get_absolute_url()):
         return response
+    if opinion.is_trashed:  # the form's heading and text would quote the moderated opinion
+        return redirect(opinion.get_absolute_url())
     decision = permissions.version_create(request.user, opinion)
     initial = {"body": _plain(opinion.body)}
     form = VersionForm(request.POST or None, initial=initial)

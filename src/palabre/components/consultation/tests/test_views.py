@@ -303,6 +303,10 @@ def test_moderated_opinion_shows_neither_its_title_nor_its_text(client, opinion,
     assert response.status_code == 302
     assert response["Location"] == opinion.get_absolute_url()
     assert "injurieux" not in client.get(version.get_absolute_url(), follow=True).content.decode()
+    # Nor the amendment form, which quoted its title and prefilled its text.
+    client.force_login(moderator)
+    response = client.get(_url("version_create", opinion, opinion.pk))
+    assert response.status_code == 302 and response["Location"] == opinion.get_absolute_url()
 
 
 def test_moderated_version_title_is_not_in_the_page_title(client, opinion, moderator):
