@@ -50,6 +50,48 @@ def _check_may_vote(user, selection: Selection, ballot: Ballot | None, *, full=T
         _refuse(str(decision.reason), code)
 
 
+# Key space of the advisory locks on a step's vote rules (PostgreSQL): (RULES_LOCK, selection).
+RULES_LOCK = 0x5E1EC7
+RULE_FIELDS = (
+    "collect_id",
+    "proposals_from",
+    "vote_type",
+    "votes_max",
+    "votes_min",
+    "budget",
+    "anonymous_allowed",
+)
+
+
+def _share_rules(selection: Selection) -> None:
+    """Hold the rules' lock (shared) until the end of the transaction, and read them now.
+
+    An organiser's change of rules takes the lock exclusively (``selection_save``): it waits
+    for the votes in progress, and the votes that follow see the new rules. Shared advisory
+    locks live in PostgreSQL's lock table: voters do not contend on the step's row.
+    """
+    table = Selection._meta.db_table
+    lock = "pg_advisory_xact_lock_shared(%s, %s), " if connection.vendor == "postgresql" else ""
+    params = [RULES_LOCK, selection.pk] if lock else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {lock}{', '.join(RULE_FIELDS)} FROM {table} WHERE id = %s",  # noqa: S608 - our names
+            [*params, selection.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        _refuse(_("Ce vote n'existe plus."), "closed")
+    for name, value in zip(RULE_FIELDS, row[1:] if lock else row, strict=True):
+        setattr(selection, name, value)
+
+
+def _lock_rules(selection: Selection) -> None:
+    """The organiser's side: wait for the votes in progress, hold new ones off."""
+    if connection.vendor == "postgresql" and selection.pk is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RULES_LOCK, selection.pk])
+
+
 def _ballot_query(selection: Selection, user):
     return Ballot.objects.select_for_update().filter(selection=selection, user=user)
 
@@ -133,6 +175,7 @@ def candidate_proposal(selection: Selection, proposal_id: int):
 def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool | None = None):
     """``user`` votes for a proposal. Returns the ballot; raises VoteRefused with the reason."""
     _check_may_vote(user, selection, None, full=False)
+    _share_rules(selection)
     proposal = candidate_proposal(selection, proposal_id)
     if proposal is None:
         _refuse(_("Cette proposition ne fait pas partie du vote."), "not_candidate")
@@ -203,6 +246,7 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
 def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
     """``user`` takes back their vote for a proposal (ranks below move up one)."""
     _check_may_vote(user, selection, None, full=False)
+    _share_rules(selection)
     ballot = _locked_ballot(selection, user, create=False)
     votes = list(ballot.votes.all()) if ballot is not None else []
     removed = next((v for v in votes if v.proposal_id == proposal_id), None)
@@ -224,6 +268,7 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
 @transaction.atomic
 def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -> Ballot:
     """Ranked votes: move a proposal one rank ``up`` (towards 1) or ``down``."""
+    _share_rules(selection)
     if not selection.is_ranked:
         _refuse(_("Ce vote n'est pas un classement."), "not_ranked")
     _check_may_vote(user, selection, None, full=False)
@@ -328,8 +373,7 @@ def selection_save(
     *, actor, selection: Selection, created: bool, changes: dict | None = None, save=None
 ) -> Selection:
     """Save a step's vote rules; refuses (ValidationError) rule changes once votes exist."""
-    locked = Selection.objects.select_for_update().filter(pk=selection.pk).first()
-    del locked  # held until the end: no vote can slip in between the check and the save
+    _lock_rules(selection)  # held until the end: no vote slips in between check and save
     selection.full_clean()
     (save or selection.save)()
     if not selection.votes_exist():  # only empty ballots (rules accepted): refresh ``counted``

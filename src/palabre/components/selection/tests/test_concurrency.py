@@ -185,3 +185,42 @@ def test_ballots_reaching_the_minimum_at_once_do_not_deadlock(db):
         == 2 * THREADS
     )
     assert_invariants(selection)
+
+
+def test_a_rule_change_racing_the_first_votes_never_leaves_them_miscounted(db):
+    """The organiser raises the minimum while the first votes arrive: either the change is
+    refused (a vote got in first) or every vote is judged by the new rule — never a ballot
+    counted under the old one."""
+    from django.core.exceptions import ValidationError
+
+    from palabre.components.selection.models import Selection
+
+    for attempt in range(5):
+        selection = make_selection(n=THREADS, vote_type="simple", votes_min=0)
+        users = [verified_user(username=f"r{attempt}-{i}") for i in range(THREADS - 1)]
+        targets = proposals(selection)
+
+        def change(pk=selection.pk):
+            edited = Selection.objects.select_related("step").get(pk=pk)
+            edited.votes_min = 3
+            try:
+                services.selection_save(actor=None, selection=edited, created=False)
+            except ValidationError as exc:
+                raise VoteRefused(" ".join(exc.messages), code="rules_locked") from exc
+
+        jobs = [change] + [
+            (
+                lambda u=user, p=targets[i], s=selection: services.vote_cast(
+                    user=u, selection=s, proposal_id=p.pk
+                )
+            )
+            for i, user in enumerate(users)
+        ]
+        outcomes = run_at_once(jobs)
+        assert not [o for o in outcomes if o.startswith("error")], outcomes
+        selection.refresh_from_db()
+        if outcomes[0] == "ok":
+            assert selection.votes_min == 3
+        else:
+            assert outcomes[0] == "rules_locked" and selection.votes_min == 0
+        assert_invariants(selection)
