@@ -123,13 +123,17 @@ class SelectionAdmin(LoggedAdmin):
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
         changes.pop("add_status", None)
-        services.selection_save(
-            actor=request.user,
-            selection=obj,
-            created=not change,
-            changes=changes,
-            save=lambda: super(LoggedAdmin, self).save_model(request, obj, form, change),
-        )
+        try:
+            services.selection_save(
+                actor=request.user,
+                selection=obj,
+                created=not change,
+                changes=changes,
+                save=lambda: super(LoggedAdmin, self).save_model(request, obj, form, change),
+            )
+        except ValidationError as exc:  # a vote arrived between the form's check and the save
+            messages.error(request, " ".join(exc.messages))
+            return
         status = form.cleaned_data.get("add_status")
         if status is not None:
             added = services.selection_proposals_add(
