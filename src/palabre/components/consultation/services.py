@@ -261,6 +261,51 @@ def source_vote(*, user, source: Source, on: bool) -> bool:
     return _toggle(user=user, target=source, vote_model=SourceVote, fk="source", on=on)
 
 
+@transaction.atomic
+def votes_withdraw_for_deleted_account(*, user) -> int:
+    """Before an account is deleted: its votes in steps not closed yet are withdrawn, counts
+    included (DESIGN.md); a closed step's results are left as they are. Returns the number.
+
+    Without it the vote rows went with the account (``on_delete=CASCADE``) and the cached
+    counters kept counting them.
+    """
+    withdrawn = 0
+    valued = [
+        (OpinionVote, "opinion", "opinion__section__consultation__step"),
+        (VersionVote, "version", "version__opinion__section__consultation__step"),
+    ]
+    for vote_model, fk, step_path in valued:
+        votes = vote_model.objects.filter(user=user).select_related(step_path)
+        for vote in votes:
+            target = getattr(vote, fk)
+            if _section_of_vote(target).consultation.step.status == "closed":
+                continue
+            field = VALUE_FIELD[vote.value]
+            type(target).objects.filter(pk=target.pk).update(**{field: F(field) - 1})
+            vote.delete()
+            withdrawn += 1
+    toggles = [(ArgumentVote, "argument"), (SourceVote, "source")]
+    for vote_model, fk in toggles:
+        votes = vote_model.objects.filter(user=user).select_related(
+            f"{fk}__opinion__section__consultation__step",
+            f"{fk}__version__opinion__section__consultation__step",
+        )
+        for vote in votes:
+            target = getattr(vote, fk)
+            if _section_of_vote(target.parent).consultation.step.status == "closed":
+                continue
+            type(target).objects.filter(pk=target.pk).update(votes_count=F("votes_count") - 1)
+            vote.delete()
+            withdrawn += 1
+    if withdrawn:
+        transaction.on_commit(pagecache.bump)
+    return withdrawn
+
+
+def _section_of_vote(target) -> Section:
+    return target.section if isinstance(target, Opinion) else target.opinion.section
+
+
 # A heading: "## Titre", or an article number alone on its line, optionally followed by a
 # separator and a title ("Article 1er", "Art. 2", "Article L. 123-4 – Objet", "Article 3 bis :
 # Définitions", "Article premier"). A sentence that merely starts with "Article 12 du code…"
