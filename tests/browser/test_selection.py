@@ -206,6 +206,7 @@ def test_axe_finds_no_violation_on_the_selection_pages(new_page, log_in, viewpor
         "ballot": selection.step.get_absolute_url(),
         "proposal": _url(selection, "proposal", proposals(selection)[0].pk),
         "my-votes": _url(selection, "ballot"),
+        "account-votes": reverse("selection_my_votes"),
     }
     found = []
     for label, path in pages.items():

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from palabre.core import settings_tabs
 from palabre.core.registry import StepKind, registry
 
 from . import services
@@ -29,5 +30,8 @@ SELECTION = registry.register(
         recompute_counters=services.counters_recompute,
         demo=demo,
         urls="palabre.components.selection.urls",
+        extra={"global_urls": "palabre.components.selection.global_urls"},
     )
 )
+
+settings_tabs.register("selection_my_votes", _("Mes votes"), 40)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from . import permissions
@@ -190,12 +190,18 @@ def results_visible(user, selection: Selection) -> bool:
     return bool(permissions.results_view(user, selection))
 
 
-def my_ballots(user) -> list[Ballot]:
-    """Every ballot of ``user`` in any step, with the step and project (for « Mes votes »)."""
+def my_ballots(user, *, with_votes: bool = False) -> list[Ballot]:
+    """Every ballot of ``user`` in any step, with the step and project (for « Mes votes »);
+    ``with_votes``: each with ``vote_list`` (its votes and their proposals). One or two
+    queries, whatever the number of steps."""
     if not user.is_authenticated:
         return []
-    return list(
+    ballots = (
         Ballot.objects.filter(user=user, votes_count__gt=0)
         .select_related("selection__step__project")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")
     )
+    if with_votes:
+        votes = Vote.objects.select_related("proposal").order_by("rank", "created_at", "pk")
+        ballots = ballots.prefetch_related(Prefetch("votes", votes, to_attr="vote_list"))
+    return list(ballots)

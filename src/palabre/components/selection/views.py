@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -390,3 +391,20 @@ def results_csv_view(request, slug, step_slug):
 def _csv_text(value: str) -> str:
     """No formula injection when the file is opened in a spreadsheet."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+def my_votes_view(request):
+    """« Mes votes » in the account area: the participant's ballots in every step."""
+    from palabre.core import settings_tabs
+
+    ballots = selectors.my_ballots(request.user, with_votes=True)
+    for ballot in ballots:
+        step = ballot.selection.step
+        ballot.url = selection_url(step, "ballot")
+        ballot.step_open = step.is_open
+    return render(
+        request,
+        "selection/my_votes.html",
+        {"ballots": ballots, "tabs": settings_tabs.tabs(), "active_tab": "selection_my_votes"},
+    )

@@ -313,3 +313,22 @@ def test_other_steps_ballots_listed_on_my_votes(client, participant):
     client.force_login(participant)
     html = client.get(url(first, "ballot")).content.decode()
     assert "Mes votes dans d'autres étapes" in html and url(second, "ballot") in html
+
+
+def test_my_votes_in_the_account_area_lists_every_step(client, participant):
+    client.force_login(participant)
+    path = reverse("selection_my_votes")
+    assert "Vous n'avez encore voté dans aucune étape." in client.get(path).content.decode()
+    figures = []
+    for _ in range(2):
+        selection = make_selection(vote_type="budget", budget=100_000, votes_min=3)
+        for p in proposals(selection)[:2]:
+            services.vote_cast(user=participant, selection=selection, proposal_id=p.pk)
+        figures.append(_queries(client, path))
+    html = client.get(path).content.decode()
+    assert html.count('class="my-ballot"') == 2
+    assert "Bulletin pas encore compté" in html and "2\xa0000\xa0€" in html
+    assert 'aria-current="page"' in html and "Mes votes" in html
+    assert figures[0] == figures[1], figures
+    client.logout()
+    assert client.get(path).status_code == 302

@@ -1,0 +1,9 @@
+"""Pages of the selection kind outside a step (mounted at the site root through the registry)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("settings/votes/", views.my_votes_view, name="selection_my_votes"),
+]
