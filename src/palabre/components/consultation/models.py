@@ -377,7 +377,12 @@ VALUE_FIELD = {
 
 class OpinionVote(models.Model):
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Kept when the account is deleted (``user`` set to NULL): a closed step keeps its results
+    # (DESIGN.md); a step not closed has the votes withdrawn first, with their counts
+    # (``services.votes_withdraw_for_deleted_account``, on the account's pre_delete).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     value = models.CharField(_("vote"), max_length=10, choices=VoteValue.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -394,7 +399,9 @@ class OpinionVote(models.Model):
 
 class VersionVote(models.Model):
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(  # see OpinionVote.user
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     value = models.CharField(_("vote"), max_length=10, choices=VoteValue.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -411,7 +418,9 @@ class VersionVote(models.Model):
 
 class ArgumentVote(models.Model):
     argument = models.ForeignKey(Argument, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(  # see OpinionVote.user
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -425,7 +434,9 @@ class ArgumentVote(models.Model):
 
 class SourceVote(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(  # see OpinionVote.user
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -266,8 +266,8 @@ def votes_withdraw_for_deleted_account(*, user) -> int:
     """Before an account is deleted: its votes in steps not closed yet are withdrawn, counts
     included (DESIGN.md); a closed step's results are left as they are. Returns the number.
 
-    Without it the vote rows went with the account (``on_delete=CASCADE``) and the cached
-    counters kept counting them.
+    A closed step's rows stay, their ``user`` set to NULL by the deletion (``SET_NULL``):
+    they are still counted, so its counters keep matching its rows.
     """
     withdrawn = 0
     valued = [

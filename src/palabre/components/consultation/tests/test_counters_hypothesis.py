@@ -188,9 +188,9 @@ def test_recompute_command_reports_then_fixes_drift():
     assert services.counters_recompute(fix=False) == []
 
 
-def test_deleting_an_account_withdraws_its_open_votes_with_their_counts(client):
+def test_deleting_an_account_withdraws_its_open_votes_and_keeps_closed_results(client):
     """DESIGN.md: deleting an account while a step's vote is open removes its votes in it
-    and their count (the rows went with the account, the counters kept counting them)."""
+    and their count; closed steps keep their results (the rows stay, without the account)."""
     from django.urls import reverse
 
     from .conftest import close_step
@@ -199,7 +199,11 @@ def test_deleting_an_account_withdraws_its_open_votes_with_their_counts(client):
     version = VersionFactory(opinion=opinion)
     argument = ArgumentFactory(opinion=opinion)
     on_version = SourceFactory(version=version, opinion=None)
-    closed = OpinionFactory()  # another consultation, whose step closes
+    # Another consultation, whose step closes: one vote of each kind there.
+    closed = OpinionFactory()
+    closed_version = VersionFactory(opinion=closed)
+    closed_argument = ArgumentFactory(opinion=closed)
+    closed_source = SourceFactory(version=closed_version, opinion=None)
     leaving, staying = verified_user(), verified_user()
     for user in (leaving, staying):
         services.opinion_vote(user=user, opinion=opinion, value="ok")
@@ -207,6 +211,9 @@ def test_deleting_an_account_withdraws_its_open_votes_with_their_counts(client):
         services.argument_vote(user=user, argument=argument, on=True)
         services.source_vote(user=user, source=on_version, on=True)
         services.opinion_vote(user=user, opinion=closed, value="mitigated")
+        services.version_vote(user=user, version=closed_version, value="ok")
+        services.argument_vote(user=user, argument=closed_argument, on=True)
+        services.source_vote(user=user, source=closed_source, on=True)
     close_step(closed.section.consultation.step)
 
     administrator = verified_user(role="administrator", is_staff=True)
@@ -215,13 +222,47 @@ def test_deleting_an_account_withdraws_its_open_votes_with_their_counts(client):
     assert response.status_code == 302
     assert not type(leaving).objects.filter(pk=leaving.pk).exists()
 
+    # The open step: the leaving account's votes and their counts are gone.
     opinion = Opinion.objects.get(pk=opinion.pk)
     assert (opinion.votes_ok, OpinionVote.objects.filter(opinion=opinion).count()) == (1, 1)
     assert Version.objects.get(pk=version.pk).votes_nok == 1
     assert Argument.objects.get(pk=argument.pk).votes_count == 1
     assert Source.objects.get(pk=on_version.pk).votes_count == 1
-    drifts = services.counters_recompute(fix=False)
-    assert [d for d in drifts if not d.startswith(f"Opinion #{closed.pk} ")] == []
-    # A closed step keeps its results (its vote rows still go with the account: see
-    # DESIGN.md's account deletion, to be done by privacy/).
+    for model, fk, target in (
+        (OpinionVote, "opinion", opinion),
+        (VersionVote, "version", version),
+        (ArgumentVote, "argument", argument),
+        (SourceVote, "source", on_version),
+    ):
+        rows = model.objects.filter(**{fk: target})
+        assert list(rows.values_list("user_id", flat=True)) == [staying.pk], model
+
+    # The closed step: every row stays, the deleted account's without a user; counts unchanged.
     assert Opinion.objects.get(pk=closed.pk).votes_mitigated == 2
+    assert Version.objects.get(pk=closed_version.pk).votes_ok == 2
+    assert Argument.objects.get(pk=closed_argument.pk).votes_count == 2
+    assert Source.objects.get(pk=closed_source.pk).votes_count == 2
+    for model, fk, target in (
+        (OpinionVote, "opinion", closed),
+        (VersionVote, "version", closed_version),
+        (ArgumentVote, "argument", closed_argument),
+        (SourceVote, "source", closed_source),
+    ):
+        users = model.objects.filter(**{fk: target}).values_list("user_id", flat=True)
+        assert sorted(users, key=lambda pk: pk or 0) == [None, staying.pk], model
+
+    # No drift: the recompute command counts the kept rows (and changes nothing).
+    assert services.counters_recompute(fix=False) == []
+    out = StringIO()
+    call_command("recompute_counters", "--check", stdout=out)
+    assert "0 counter drift(s) found." in out.getvalue()
+    assert Opinion.objects.get(pk=closed.pk).votes_mitigated == 2
+
+    # The statistics of the closed consultation still count the kept votes (and no one for
+    # the deleted account), and its pages render.
+    from palabre.components.consultation import selectors
+
+    stats = selectors.statistics(closed.section.consultation)
+    assert stats["votes"] == 4
+    assert client.get(closed.get_absolute_url()).status_code == 200
+    assert client.get(closed_version.get_absolute_url()).status_code == 200
