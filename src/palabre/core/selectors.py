@@ -58,6 +58,8 @@ def taxonomy() -> dict:
 def _attach(projects: list[Project], kind: str, attr: str) -> None:
     """Set ``attr`` on each project: its themes or districts (``kind``) in display order,
     from the link rows (one query on the link table) and the cached taxonomy."""
+    if not projects:
+        return
     model = {"themes": Theme, "districts": District}[kind]
     through = getattr(Project, kind).through
     links = through.objects.filter(project_id__in=[p.pk for p in projects]).values_list(
