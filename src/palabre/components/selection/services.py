@@ -26,7 +26,7 @@ from palabre.core.services import action_log_record
 
 from . import permissions
 from .formatting import euros
-from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote, VoteType
+from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote
 
 
 class VoteRefused(ValidationError):
@@ -465,16 +465,33 @@ def counters_recompute(*, fix: bool = True) -> list[str]:
                 drifts.append(f"Ballot #{row['pk']} {name}: {row[name]} ≠ {value}")
             if fix and changes:
                 Ballot.objects.filter(pk=row["pk"]).update(**changes)
+        # Ranked ballots: ranks 1..n, in the participant's order (rank, then time of the vote).
+        rows = Vote.objects.values("pk", "ballot_id", "proposal_id", "rank").order_by(
+            "ballot_id", "rank", "created_at", "pk"
+        )
+        by_ballot: dict[int, list[dict]] = {}
+        for vote in rows.iterator():
+            by_ballot.setdefault(vote["ballot_id"], []).append(vote)
+        for ballot_id, votes in by_ballot.items():
+            if not selections[ballot_selection[ballot_id]].is_ranked:
+                continue
+            ranks = [v["rank"] for v in votes]
+            if ranks != list(range(1, len(votes) + 1)):
+                drifts.append(f"Ballot #{ballot_id} ranks: {ranks} ≠ 1..{len(votes)}")
+                for rank, vote in enumerate(votes, start=1):
+                    vote["rank"] = rank
+                    if fix:
+                        Vote.objects.filter(pk=vote["pk"]).update(rank=rank)
         # Proposals: votes and points of the ballots that reach the minimum.
         expected: dict[tuple[int, int], tuple[int, int]] = {}
-        for vote in Vote.objects.values("ballot_id", "proposal_id", "rank").iterator():
-            selection_id = ballot_selection[vote["ballot_id"]]
-            if vote["ballot_id"] not in counted_ballots:
+        for ballot_id, votes in by_ballot.items():
+            if ballot_id not in counted_ballots:
                 continue
-            key = (selection_id, vote["proposal_id"])
-            votes, points = expected.get(key, (0, 0))
-            points_for = selections[selection_id].points_for(vote["rank"])
-            expected[key] = (votes + 1, points + points_for)
+            selection = selections[ballot_selection[ballot_id]]
+            for vote in votes:
+                key = (selection.pk, vote["proposal_id"])
+                count, points = expected.get(key, (0, 0))
+                expected[key] = (count + 1, points + selection.points_for(vote["rank"]))
         seen = set()
         for entry in SelectionProposal.objects.values(
             "pk", "selection_id", "proposal_id", "votes_count", "points"
@@ -499,6 +516,3 @@ def counters_recompute(*, fix: bool = True) -> list[str]:
                     selection_id=key[0], proposal_id=key[1], votes_count=votes, points=points
                 )
     return drifts
-
-
-VOTE_TYPES_WITH_BALLOT = (VoteType.SIMPLE, VoteType.BUDGET, VoteType.RANKED)

@@ -229,3 +229,20 @@ def test_anonymity(participant):
         selection=plain,
         anonymous=True,
     )
+
+
+def test_recompute_renumbers_broken_ranks(participant):
+    selection = make_selection(vote_type="ranked", votes_max=3)
+    p1, p2, p3, *_ = proposals(selection)
+    for p in (p1, p2, p3):
+        services.vote_cast(user=participant, selection=selection, proposal_id=p.pk)
+    Vote.objects.filter(proposal=p2).update(rank=7)  # 1, 7, 3: p3 is now second
+    drifts = services.counters_recompute(fix=True)
+    assert "ranks: [1, 3, 7] ≠ 1..3" in " ".join(drifts)
+    assert list(Vote.objects.order_by("rank").values_list("proposal_id", flat=True)) == [
+        p1.pk,
+        p3.pk,
+        p2.pk,
+    ]
+    assert counts(selection) == {p1.pk: (1, 3), p2.pk: (1, 1), p3.pk: (1, 2)}
+    assert services.counters_recompute(fix=False) == []
