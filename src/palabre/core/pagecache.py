@@ -13,11 +13,12 @@ Redis, another process may serve a page up to ``PAGE_CACHE_SECONDS`` old.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -51,38 +52,51 @@ def _cacheable(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
-def _key(request) -> str:
+def _key(request, variant: str = "") -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pagecache:{version()}:{get_language()}:{path}"
+    return f"pagecache:{version()}:{get_language()}:{variant}:{path}"
 
 
-def anonymous_page_cache(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _key(request)
-        hit = cache.get(key)
-        if hit is not None:
-            status, content_type, body = hit
-            response = HttpResponse(body, status=status, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            patch_vary_headers(response, ("Cookie",))
+# ``variant(request) -> (part, cookies)``: a page that differs between anonymous visitors in a
+# few known ways (the consultation's random order: one of a few seeds, kept in a cookie) is
+# cached once per ``part``; ``cookies`` ({name: (value, set_cookie options)}) are set on the
+# response, cached or not, after the body is stored (a new visitor receives their seed).
+Variant = Callable[[HttpRequest], tuple[str, dict[str, tuple[str, dict]]]]
+
+
+def anonymous_page_cache(view=None, *, variant: Variant | None = None):
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            part, cookies = variant(request) if variant else ("", {})
+            key = _key(request, part)
+            hit = cache.get(key)
+            if hit is not None:
+                status, content_type, body = hit
+                response = HttpResponse(body, status=status, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                patch_vary_headers(response, ("Cookie",))
+            else:
+                response = view(request, *args, **kwargs)
+                if (
+                    response.status_code == 200
+                    and getattr(response, "page_cacheable", True)
+                    and not response.streaming
+                    and not response.cookies
+                    and not response.has_header("Set-Cookie")
+                ):
+                    cache.set(
+                        key,
+                        (response.status_code, response["Content-Type"], response.content),
+                        settings.PAGE_CACHE_SECONDS,
+                    )
+                    response["X-Page-Cache"] = "miss"
+            for name, (value, options) in cookies.items():
+                response.set_cookie(name, value, **options)
             return response
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and getattr(response, "page_cacheable", True)
-            and not response.streaming
-            and not response.cookies
-            and not response.has_header("Set-Cookie")
-        ):
-            cache.set(
-                key,
-                (response.status_code, response["Content-Type"], response.content),
-                settings.PAGE_CACHE_SECONDS,
-            )
-            response["X-Page-Cache"] = "miss"
-        return response
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
 
 from . import permissions, selectors, services
@@ -30,6 +31,7 @@ from .models import Argument, Opinion, Section, Source, Version, VoteValue
 OPINIONS_PER_PAGE = 20
 ARGUMENTS_PER_PAGE = 20
 SEED_KEY = "consultation_seed"
+SEEDS = 16  # distinct random orders of a section (one cached page each)
 
 
 def _context(request, project, step, **extra):
@@ -113,13 +115,32 @@ def _opinion(step, pk) -> Opinion:
 
 
 def _seed(request) -> tuple[int, bool]:
-    """A per-visitor seed in a cookie (no session row): random order, stable for a visitor."""
+    """A per-visitor seed in a cookie (no session row): random order, stable for a visitor.
+
+    One of ``SEEDS`` orders, so that anonymous visitors' section pages are cached once per
+    order (``_seed_variant``) rather than rendered for each visitor.
+    """
+    if getattr(request, "consultation_seed", None):
+        return request.consultation_seed, False
     try:
-        return int(request.COOKIES[SEED_KEY]), False
+        return (int(request.COOKIES[SEED_KEY]) - 1) % SEEDS + 1, False
     except (KeyError, ValueError):
-        return random.randint(1, 100_000), True  # noqa: S311 - an ordering, not a secret
+        return random.randint(1, SEEDS), True  # noqa: S311 - an ordering, not a secret
 
 
+def _seed_cookie(request, seed: int) -> tuple[str, dict]:
+    options = {"max_age": 30 * 24 * 3600, "samesite": "Lax", "httponly": True}
+    return str(seed), {**options, "secure": request.is_secure()}
+
+
+def _seed_variant(request):
+    """The page cache's variant of a section page: the visitor's seed (a new one is set)."""
+    seed, new = _seed(request)
+    request.consultation_seed = seed
+    return str(seed), ({SEED_KEY: _seed_cookie(request, seed)} if new else {})
+
+
+@anonymous_page_cache(variant=_seed_variant)
 @_refusals
 def section_view(request, slug, step_slug, section_slug):
     project, step = _resolve(request, slug, step_slug)
@@ -152,14 +173,8 @@ def section_view(request, slug, step_slug, section_slug):
         ),
     )
     if new_seed:
-        response.set_cookie(
-            SEED_KEY,
-            str(seed),
-            max_age=30 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure(),
-        )
+        value, options = _seed_cookie(request, seed)
+        response.set_cookie(SEED_KEY, value, **options)
     return response
 
 
@@ -204,6 +219,7 @@ def _parent_context(request, parent, section):
     }
 
 
+@anonymous_page_cache
 @_refusals
 def opinion_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)
@@ -233,6 +249,7 @@ def opinion_view(request, slug, step_slug, pk):
     )
 
 
+@anonymous_page_cache
 @_refusals
 def version_view(request, slug, step_slug, pk, version_pk):
     project, step = _resolve(request, slug, step_slug)
