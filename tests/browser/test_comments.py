@@ -100,6 +100,45 @@ def test_comment_and_reply_with_the_keyboard(bill, page, log_in):
     assert page.locator("#id_body").get_attribute("aria-invalid") == "true"
 
 
+def test_typed_comment_and_reply_are_not_lost_by_a_misclick(bill, page, log_in):
+    """DESIGN.md: leaving a form with unsaved text asks first (the comment forms too)."""
+    article = bill.article
+    first = services.comment_create(author=bill.participants[3], target=article, body="Oui ?")
+    camille = seed.participant()
+    log_in(page, camille)
+    page.goto(article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    page.locator("#id_comment_body").fill("Mon commentaire à garder")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    dialog = page.get_by_role("dialog", name="Quitter la page ?")
+    assert dialog.is_visible()
+    assert page.evaluate("() => document.activeElement.textContent") == "Rester"
+    page.keyboard.press("Enter")
+    assert not dialog.is_visible()
+    assert page.locator("#id_comment_body").input_value() == "Mon commentaire à garder"
+
+    # A reply typed under a comment, on a fresh page: asks too.
+    page.goto(article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    page.locator(f"#comment-{first.pk} > details > summary").click()
+    page.get_by_label("Votre réponse").fill("Ma réponse à garder")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    assert page.get_by_role("dialog", name="Quitter la page ?").is_visible()
+
+    # The comment's edit page: untouched, one leaves without a question; changed, one is asked.
+    mine = services.comment_create(author=camille, target=article, body="Mon avis.")
+    edit_url = f"/participation/comments/{mine.pk}/edit/"
+    page.goto(edit_url)
+    page.wait_for_load_state("networkidle")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    page.wait_for_url("**/projects/")
+    page.goto(edit_url)
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Votre commentaire").fill("Mon avis, relu.")
+    page.locator(".main-nav").get_by_role("link", name="Projets").click()
+    assert page.get_by_role("dialog", name="Quitter la page ?").is_visible()
+
+
 def test_comment_follow_and_settings_pages_have_no_axe_violations(bill, new_page, log_in):
     article = bill.article
     marc = bill.participants[3]

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
+from palabre.components.consultation import services
 from palabre.components.consultation.models import Argument, OpinionVote, Version
 from palabre.participation.models import Report
 
@@ -132,6 +133,20 @@ def test_participant_votes_with_the_keyboard_argues_and_amends(bill, page, log_i
     assert "ferment à 17 h" in against.inner_text()
     assert "ferment à 17 h" not in page.locator(".debate__column--for").inner_text()
     assert Argument.objects.get(author=camille).kind == "against"
+
+    # Its author corrects it: "Modifier" next to it, the text prefilled, saved in place.
+    mine = Argument.objects.get(author=camille)
+    page.locator(f"#argument-{mine.pk}").get_by_role("link", name="Modifier cet argument").click()
+    page.wait_for_url(f"**/arguments/{mine.pk}/edit/")
+    field = page.get_by_role("textbox", name=re.compile("^Argument"))
+    assert "ferment à 17 h :" in field.input_value()
+    field.fill(field.input_value().replace("17 h :", "17 heures :"))
+    page.get_by_role("button", name="Enregistrer la modification").click()
+    page.wait_for_url(re.compile(rf"#argument-{mine.pk}$"))
+    assert "Modification enregistrée." in page.locator(".messages").inner_text()
+    assert "ferment à 17 heures :" in page.locator(f"#argument-{mine.pk}").inner_text()
+    mine.refresh_from_db()
+    assert "17 heures" in mine.body and mine.kind == "against"
 
     # An amendment, and its word-level diff.
     page.get_by_role("link", name="Proposer un amendement").click()
@@ -331,6 +346,9 @@ def test_axe_participant_consultation_pages(bill, page, log_in):
     camille = seed.participant()
     version = Version.objects.get(opinion=bill.article)
     argument = Argument.objects.get(opinion=bill.article, kind="against")
+    mine = services.argument_create(
+        author=camille, parent=bill.article, kind="for", body="Un guichet de plus, enfin."
+    )
     check = _Axe()
     log_in(page, camille)
 
@@ -368,6 +386,20 @@ def test_axe_participant_consultation_pages(bill, page, log_in):
     assert page.locator(".errorlist").count() == 2
     check(page, "new version with errors")
 
+    # The edit page of one's argument, then sent empty.
+    page.goto(bill.article.get_absolute_url())
+    page.locator(f"#argument-{mine.pk}").get_by_role("link", name="Modifier cet argument").click()
+    page.wait_for_url(f"**/arguments/{mine.pk}/edit/")
+    check(page, "argument edit form")
+    page.get_by_role("textbox", name=re.compile("^Argument")).fill("")
+    page.get_by_role("button", name="Enregistrer la modification").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Erreur : Modifier votre argument")
+    assert page.locator("#error-summary li").all_inner_texts() == [
+        "Argument : Ce champ est obligatoire."
+    ]
+    check(page, "argument edit form with errors")
+
     # The report form, then sent without a reason.
     page.goto(bill.article.get_absolute_url())
     item = page.locator(f"#argument-{argument.pk}")
@@ -382,7 +414,7 @@ def test_axe_participant_consultation_pages(bill, page, log_in):
     assert page.title().startswith("Erreur : Signaler un contenu")
     check(page, "report form with an error")
     screenshot(page, "consultation-report-errors")
-    check.assert_clean(6)
+    check.assert_clean(8)
 
 
 BAR_COLOURS = {"ok": (0x15, 0x80, 0x3D), "mitigated": (0xD9, 0x77, 0x06), "nok": (0xB9, 0x1C, 0x1C)}

@@ -37,6 +37,14 @@ class ArgumentForm(forms.Form):
     )
 
 
+class ArgumentEditForm(forms.Form):
+    """An argument's text (its kind stays: it would move it from « pour » to « contre »)."""
+
+    body = forms.CharField(
+        label=_("Argument"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
 class SourceForm(forms.Form):
     title = forms.CharField(label=_("Titre de la source"), max_length=200)
     link = forms.URLField(label=_("Lien"), max_length=500, assume_scheme="https")

@@ -57,11 +57,24 @@ def source_create(user, parent) -> Decision:
     return req.all_of(contribute(user, section), _debatable(parent))
 
 
-def contribution_edit(user, obj) -> Decision:
+def contribution_author(user, obj) -> Decision:
+    """Whether ``user`` wrote ``obj`` (an edit page refuses anyone else outright: 403)."""
     if not user.is_authenticated or obj.author_id != user.pk:
         return Decision(False, _("Seul·e l'auteur·rice peut modifier sa contribution."))
+    return ALLOWED
+
+
+def contribution_edit(user, obj) -> Decision:
+    """The author edits an opinion, amendment, argument or source while the step is open,
+    unless moderation hid it or what it answers."""
+    decision = contribution_author(user, obj)
+    if not decision:
+        return decision
     if obj.is_trashed:
         return Decision(False, _("Une contribution modérée ne peut plus être modifiée."))
+    parent = _parent_of(obj)
+    if parent is not None and not (debatable := _debatable(parent)):
+        return debatable
     return req.step_open(_step(_section_of(obj)))
 
 
@@ -96,6 +109,18 @@ def consultation_import(user) -> Decision:
     if user.is_authenticated and user.is_organiser:
         return ALLOWED
     return Decision(False, _("Seuls les organisateurs importent un texte."))
+
+
+def _parent_of(obj):
+    """What a contribution answers: an amendment its opinion, an argument or a source its
+    opinion or amendment; an opinion nothing."""
+    from .models import Argument, Source, Version
+
+    if isinstance(obj, Version):
+        return obj.opinion
+    if isinstance(obj, (Argument, Source)):
+        return obj.parent
+    return None
 
 
 def _section_of(obj) -> Section:

@@ -2,13 +2,39 @@ from urllib.parse import urlencode as encode_query
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from .. import permissions, selectors
 from ..forms import CommentForm
 
 register = template.Library()
+
+
+LEAVE_GUARD_LOADED = "_palabre_leave_guard_loaded"
+
+
+@register.simple_tag(takes_context=True)
+def leave_guard_assets(context):
+    """``{% leave_guard_assets %}``: the stylesheet and script of the leave guard (forms marked
+    ``data-leave-guard`` ask before one leaves them with unsaved text), once per page.
+
+    A page's ``head`` asks for them for its own forms, and a block it includes asks again for
+    its forms (the comment section under an article): the head comes first and writes them,
+    the second call writes nothing. Remembered on the request, so pages load them through this
+    tag rather than their own ``<script>`` tags."""
+    request = context.get("request")
+    if request is not None:
+        if getattr(request, LEAVE_GUARD_LOADED, False):
+            return ""
+        setattr(request, LEAVE_GUARD_LOADED, True)
+    return format_html(
+        '<link rel="stylesheet" href="{}"><script src="{}" defer></script>',
+        static("participation/leave_guard.css"),
+        static("participation/leave_guard.js"),
+    )
 
 
 @register.simple_tag

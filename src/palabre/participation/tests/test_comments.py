@@ -450,3 +450,62 @@ def test_only_targets_lose_fast_deletion_to_the_cleanup_signal(opinion, camille)
     for model in (OpinionVote, ArgumentVote):
         assert Collector(using="default").can_fast_delete(model.objects.all()), model
     assert not Collector(using="default").can_fast_delete(Opinion.objects.all())
+
+
+GUARD_JS = "participation/leave_guard.js"
+
+
+def _guarded_forms(html: str) -> list[str]:
+    """The ``<form …>`` tags asking before one leaves them with unsaved text, each with
+    its texts (the confirmation's title, message and buttons)."""
+    import re
+
+    forms = re.findall(r"<form\b[^>]*>", html)
+    guarded = [tag for tag in forms if " data-leave-guard " in tag]
+    for tag in guarded:
+        for attr in ("title", "message", "confirm", "cancel"):
+            assert f'data-leave-{attr}="' in tag, (attr, tag)
+    assert 'data-leave-title="Quitter la page ?"' in guarded[0]
+    return guarded
+
+
+def test_comment_and_reply_forms_ask_before_leaving_with_the_script_loaded_once(
+    client, opinion, camille, dominique
+):
+    """DESIGN.md: nothing typed is lost by a misclick. The article's page loads the guard in
+    its head (for the argument form); the comment section asks for it again: written once."""
+    comment = services.comment_create(author=dominique, target=opinion, body="Une question.")
+    client.force_login(camille)
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    assert html.count(GUARD_JS) == 1 and html.count("participation/leave_guard.css") == 1
+    comments = html.split('id="comments"')[1]
+    guarded = _guarded_forms(comments)
+    assert len(guarded) == 2  # the new comment, the reply to the comment
+    assert any("comment-form" in tag for tag in guarded)
+    assert f'id="reply-body-{comment.pk}"' in comments
+
+    # On a page whose head does not load it (a proposal's page), the section does, once.
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(opinion.get_absolute_url())
+    request.user = camille
+    page = Template(
+        "{% load participation %}<main>{% comment_section target %}</main>{% leave_guard_assets %}"
+    ).render(Context({"request": request, "user": camille, "target": opinion}))
+    assert page.count(GUARD_JS) == 1 and page.index(GUARD_JS) < page.index("</main>")
+    assert len(_guarded_forms(page)) == 2
+
+    # The comment's own pages: the edit form, and a refused comment shown again.
+    mine = services.comment_create(author=camille, target=opinion, body="Mon avis.")
+    edit = client.get(reverse("comment_edit", args=[mine.pk])).content.decode()
+    assert edit.count(GUARD_JS) == 1 and len(_guarded_forms(edit)) == 1
+    refused = client.post(_post_url(opinion), {"body": ""}).content.decode()
+    assert refused.count(GUARD_JS) == 1 and len(_guarded_forms(refused)) == 1
+
+    # No form, no script: a visitor has nothing to lose here.
+    client.logout()
+    assert (
+        GUARD_JS
+        not in client.get(opinion.get_absolute_url()).content.decode().split('id="comments"')[1]
+    )

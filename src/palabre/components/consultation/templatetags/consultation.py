@@ -39,6 +39,17 @@ def byline(obj):
 
 
 @register.simple_tag(takes_context=True)
+def can_edit(context, obj):
+    """``{% can_edit argument as editable %}``: whether the visitor may edit ``obj`` now
+    (``permissions.contribution_edit``), for the « Modifier » link next to one's argument or
+    source. No query: the rows of an opinion's page carry their parent, section and step."""
+    from ..permissions import contribution_edit
+
+    user = context.get("user") or context["request"].user
+    return contribution_edit(user, obj)
+
+
+@register.simple_tag(takes_context=True)
 def page_query(context, param, number):
     """The current query string with ``param`` set to ``number``: paging one list of an
     opinion's page (arguments for, against, sources) keeps the others on their page."""

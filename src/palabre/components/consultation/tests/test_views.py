@@ -243,8 +243,230 @@ def test_author_edits_through_the_form_and_badge_appears_after_votes(
 
     client.force_login(other)
     response = client.post(url, {"title": "Piraté", "body": "x"})
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert "Seul·e l&#x27;auteur·rice peut modifier" in response.content.decode()
     assert Opinion.objects.get(pk=mine.pk).title == "T2"
+
+
+def _mine(participant, opinion):
+    """An amendment, an argument on the opinion and a source on the amendment, by
+    ``participant``."""
+    version = services.version_create(
+        author=participant, opinion=opinion, title="Mon amendement", body="<p>Nouveau.</p>"
+    )
+    argument = services.argument_create(
+        author=participant, parent=opinion, kind="against", body="Premier jet."
+    )
+    source = services.source_create(
+        author=participant,
+        parent=version,
+        title="Rapport",
+        link="https://example.org/rapport",
+        category="study",
+    )
+    return version, argument, source
+
+
+def _edit_urls(opinion, version, argument, source) -> dict:
+    return {
+        "version": _url("version_edit", opinion, opinion.pk, version.pk),
+        "argument": _url("argument_edit", opinion, argument.pk),
+        "source": _url("source_edit", opinion, source.pk),
+    }
+
+
+def test_author_edits_amendment_argument_and_source_and_the_badge_appears_after_votes(
+    client, opinion, participant, other
+):
+    version, argument, source = _mine(participant, opinion)
+    urls = _edit_urls(opinion, version, argument, source)
+    services.version_vote(user=other, version=version, value="ok")
+    services.argument_vote(user=other, argument=argument, on=True)  # the source: no vote
+    client.force_login(participant)
+
+    # The author sees a "Modifier" link next to each contribution, to its edit page.
+    opinion_html = client.get(opinion.get_absolute_url()).content.decode()
+    assert f'href="{urls["argument"]}"' in opinion_html
+    version_html = client.get(version.get_absolute_url()).content.decode()
+    assert f'href="{urls["version"]}"' in version_html
+    assert f'href="{urls["source"]}"' in version_html
+    assert 'Modifier<span class="visually-hidden"> cet argument</span>' in opinion_html
+
+    # Each edit page: prefilled, guarded against leaving with unsaved text.
+    for name, url in urls.items():
+        page = client.get(url)
+        assert page.status_code == 200, name
+        html = page.content.decode()
+        assert "data-leave-guard" in html and "participation/leave_guard.js" in html, name
+        assert html.count("participation/leave_guard.js") == 1, name
+        assert "Enregistrer la modification" in html, name
+    assert "Premier jet." in client.get(urls["argument"]).content.decode()
+    assert 'value="https://example.org/rapport"' in client.get(urls["source"]).content.decode()
+    assert "Nouveau." in client.get(urls["version"]).content.decode()
+
+    response = client.post(
+        urls["version"],
+        {"title": "Mon amendement revu", "body": "Plus net.", "explanation": "Relu."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == version.get_absolute_url()
+    assert "Modification enregistrée." in _messages(response)
+    response = client.post(urls["argument"], {"body": "Second jet, mieux dit."})
+    assert response.status_code == 302
+    assert response["Location"] == argument.get_absolute_url()
+    response = client.post(
+        urls["source"],
+        {
+            "title": "Rapport 2025",
+            "link": "https://example.org/rapport-2025",
+            "category": "data",
+            "body": "Les chiffres.",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == source.get_absolute_url()
+
+    version = Version.objects.get(pk=version.pk)
+    assert (version.title, version.body, version.explanation) == (
+        "Mon amendement revu",
+        "<p>Plus net.</p>",
+        "Relu.",
+    )
+    assert (version.edited_after_votes, version.votes_ok) == (True, 1)
+    argument = Argument.objects.get(pk=argument.pk)
+    assert (argument.body, argument.kind, argument.votes_count) == (
+        "Second jet, mieux dit.",
+        "against",
+        1,
+    )
+    assert argument.edited_after_votes
+    source = Source.objects.get(pk=source.pk)
+    assert (source.title, source.link, source.category, source.body) == (
+        "Rapport 2025",
+        "https://example.org/rapport-2025",
+        "data",
+        "Les chiffres.",
+    )
+    assert not source.edited_after_votes, "no vote yet: no badge"
+
+    # "modifié" next to the amendment and the argument (edited after votes), not the source.
+    client.logout()
+    version_html = client.get(version.get_absolute_url()).content.decode()
+    byline = re.search(r'<p class="opinion__meta">.*?</p>', version_html, re.S).group()
+    assert "modifié" in byline
+    (source_item,) = re.findall(
+        rf'<li class="source" id="source-{source.pk}">.*?</li>', version_html, re.S
+    )
+    assert "Rapport 2025" in source_item and "modifié" not in source_item
+    opinion_html = client.get(opinion.get_absolute_url()).content.decode()
+    (argument_item,) = re.findall(
+        rf'<li class="argument" id="argument-{argument.pk}">.*?</li>', opinion_html, re.S
+    )
+    assert "Second jet, mieux dit." in argument_item and "modifié" in argument_item
+    assert "/edit/" not in argument_item, "no edit link for a visitor"
+
+
+def test_only_the_author_edits_and_only_in_this_step(client, opinion, participant, other):
+    version, argument, source = _mine(participant, opinion)
+    urls = _edit_urls(opinion, version, argument, source)
+    for url in urls.values():  # a visitor is asked to log in first
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(
+            reverse("account_login")
+        )
+    client.force_login(other)
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    assert urls["argument"] not in html, "no edit link for another participant"
+    assert urls["version"] not in client.get(version.get_absolute_url()).content.decode()
+    for name, url in urls.items():
+        assert client.get(url).status_code == 403, name
+    posts = {
+        "version": {"title": "Piraté", "body": "x"},
+        "argument": {"body": "Piraté"},
+        "source": {"title": "Piraté", "link": "https://example.org/x", "category": "other"},
+    }
+    for name, data in posts.items():
+        response = client.post(urls[name], data)
+        assert response.status_code == 403, name
+        assert "Seul·e l&#x27;auteur·rice peut modifier" in response.content.decode()
+    assert Version.objects.get(pk=version.pk).title == "Mon amendement"
+    assert Argument.objects.get(pk=argument.pk).body == "Premier jet."
+    assert Source.objects.get(pk=source.pk).title == "Rapport"
+
+    # Through another step's URL, or an unknown id: not found.
+    client.force_login(participant)
+    elsewhere = ArgumentFactory()
+    assert client.get(_url("argument_edit", opinion, elsewhere.pk)).status_code == 404
+    assert client.get(_url("argument_edit", elsewhere.opinion, argument.pk)).status_code == 404
+    assert client.get(_url("source_edit", opinion, 99999)).status_code == 404
+    assert client.get(_url("version_edit", opinion, opinion.pk, 99999)).status_code == 404
+
+
+def test_closed_step_refuses_the_edit_with_its_reason_and_keeps_the_text(
+    client, opinion, participant
+):
+    version, argument, source = _mine(participant, opinion)
+    urls = _edit_urls(opinion, version, argument, source)
+    close_step(opinion.section.consultation.step)
+    client.force_login(participant)
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    assert urls["argument"] not in html, "no edit link once the step is closed"
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 302, name
+        assert any("Cette étape est terminée" in m for m in _messages(response)), name
+    # Sent once the step closed (the page was open before): refused, the typed text kept.
+    response = client.post(urls["argument"], {"body": "Ma correction tardive"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Cette étape est terminée" in html and "Ma correction tardive" in html
+    assert Argument.objects.get(pk=argument.pk).body == "Premier jet."
+
+
+def test_invalid_edit_keeps_the_typed_text_with_the_message(client, opinion, participant):
+    version, argument, source = _mine(participant, opinion)
+    urls = _edit_urls(opinion, version, argument, source)
+    client.force_login(participant)
+    response = client.post(
+        urls["source"],
+        {
+            "title": "Rapport du Conseil d'État",
+            "link": "pas une adresse",
+            "category": "study",
+            "body": "Un rapport essentiel",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Rapport du Conseil d&#x27;État" in html and "Un rapport essentiel" in html
+    assert 'value="pas une adresse"' in html
+    assert "Saisissez une URL valide." in html and "errorlist" in html
+    assert html.count("participation/leave_guard.js") == 1
+    response = client.post(urls["version"], {"title": "", "body": "Mon texte & <à moi>"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Mon texte &amp; &lt;à moi&gt;" in html and "Ce champ est obligatoire." in html
+    response = client.post(urls["argument"], {"body": "   "})
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire." in response.content.decode()
+    assert Source.objects.get(pk=source.pk).link == "https://example.org/rapport"
+    assert Version.objects.get(pk=version.pk).title == "Mon amendement"
+    assert Argument.objects.get(pk=argument.pk).body == "Premier jet."
+
+
+def test_a_moderated_contribution_is_not_edited(client, opinion, participant, moderator):
+    from palabre.participation import services as participation_services
+
+    version, argument, source = _mine(participant, opinion)
+    urls = _edit_urls(opinion, version, argument, source)
+    participation_services.contribution_trash(actor=moderator, obj=argument, reason="Injure")
+    client.force_login(participant)
+    response = client.get(urls["argument"])
+    assert response.status_code == 302
+    assert "Une contribution modérée ne peut plus être modifiée." in _messages(response)
+    response = client.post(urls["argument"], {"body": "Autre chose"})
+    assert response.status_code == 400
+    assert Argument.objects.get(pk=argument.pk).body == "Premier jet."
 
 
 # --- pages ------------------------------------------------------------------------------------
