@@ -12,7 +12,16 @@ from django.views.decorators.http import require_http_methods
 from . import permissions, services
 from .forms import ArgumentEditForm, OpinionForm, SourceForm, VersionForm, plain_to_html
 from .models import Argument, Source, Version
-from .views import _add_errors, _context, _login_first, _opinion, _pk, _plain, _refusals, _resolve
+from .views import (
+    _add_errors,
+    _context,
+    _login_first,
+    _opinion,
+    _plain,
+    _refusals,
+    _resolve,
+    _small_object,
+)
 
 
 def _contribution_edit(request, project, step, obj, *, form, save, title, back, **extra):
@@ -110,21 +119,6 @@ def version_edit_view(request, slug, step_slug, pk, version_pk):
         opinion=opinion,
         version=version,
     )
-
-
-def _small_object(step, model, pk):
-    """An argument or a source of this step's consultation (else 404), its parent's opinion
-    resolved as the opinion page resolves it."""
-    obj = model.objects.select_related("opinion", "version").filter(pk=_pk(pk)).first()
-    if obj is None:
-        raise Http404
-    parent_opinion = obj.opinion if obj.opinion_id else obj.version.opinion
-    opinion = _opinion(step, parent_opinion.pk)
-    if obj.version_id:
-        obj.version.opinion = opinion
-    else:
-        obj.opinion = opinion
-    return obj, opinion
 
 
 def _back_to_parent(obj):

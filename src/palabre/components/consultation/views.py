@@ -570,52 +570,10 @@ def version_create_view(request, slug, step_slug, pk):
     )
 
 
-@_refusals
-@require_http_methods(["GET", "POST"])
-def opinion_edit_view(request, slug, step_slug, pk):
-    project, step = _resolve(request, slug, step_slug)
-    opinion = _opinion(step, pk)
-    decision = permissions.contribution_edit(request.user, opinion)
-    if not decision:
-        messages.error(request, decision.reason)
-        return redirect(opinion.get_absolute_url())
-    initial = {
-        "title": opinion.title,
-        "body": _plain(opinion.body),
-    }
-    form = OpinionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contribution_update(
-                author=request.user,
-                obj=opinion,
-                title=form.cleaned_data["title"],
-                body=plain_to_html(form.cleaned_data["body"]),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Modification enregistrée."))
-            return redirect(opinion.get_absolute_url())
-    return render(
-        request,
-        "consultation/form.html",
-        _context(
-            request,
-            project,
-            step,
-            form=form,
-            opinion=opinion,
-            decision=decision,
-            title=_("Modifier « %(title)s »") % {"title": opinion.title},
-        ),
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-def _small_vote(request, slug, step_slug, pk, model, service, kwarg):
-    project, step = _resolve(request, slug, step_slug)
-    obj = model.objects.select_related("opinion", "version").filter(pk=pk).first()
+def _small_object(step, model, pk):
+    """An argument or a source of this step's consultation (else 404), its parent's opinion
+    resolved as the opinion page resolves it."""
+    obj = model.objects.select_related("opinion", "version").filter(pk=_pk(pk)).first()
     if obj is None:
         raise Http404
     parent_opinion = obj.opinion if obj.opinion_id else obj.version.opinion
@@ -624,6 +582,12 @@ def _small_vote(request, slug, step_slug, pk, model, service, kwarg):
         obj.version.opinion = opinion
     else:
         obj.opinion = opinion
+    return obj, opinion
+
+
+def _small_vote(request, slug, step_slug, pk, model, service, kwarg):
+    project, step = _resolve(request, slug, step_slug)
+    obj, _opinion_of_obj = _small_object(step, model, pk)
     if response := _login_first(request, obj.get_absolute_url()):
         return response
     on = request.POST.get("on") == "1"
