@@ -3,7 +3,37 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.core.models import District, Theme
 from palabre.participation import requirements as checks
+
+
+class ListFilterForm(forms.Form):
+    """The proposals of a vote, by district, theme and order (a plain GET form)."""
+
+    SORTS = [
+        ("number", _("Ordre de dépôt")),
+        ("cost", _("Coût croissant")),
+        ("-cost", _("Coût décroissant")),
+    ]
+
+    district = forms.ChoiceField(label=_("Quartier"), required=False)
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    sort = forms.ChoiceField(label=_("Trier par"), required=False, choices=SORTS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tous"))]
+        self.fields["district"].choices = everything + [
+            (d.slug, d.name) for d in District.objects.only("slug", "name")
+        ]
+        self.fields["theme"].choices = everything + [
+            (t.slug, t.name) for t in Theme.objects.only("slug", "name")
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 class RequirementsForm(forms.Form):

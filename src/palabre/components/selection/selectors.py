@@ -21,8 +21,9 @@ def selection_for_step(step) -> Selection | None:
     return selection
 
 
-def candidates(selection: Selection):
-    """The proposals taking part in the vote, with their cached counts (one query)."""
+def candidates(selection: Selection, *, district: str = "", theme: str = "", sort: str = ""):
+    """The proposals taking part in the vote, with their cached counts (one query);
+    ``district`` and ``theme`` filter by slug, ``sort`` is ``cost`` or ``-cost``."""
     from palabre.components.collect.models import Proposal
 
     entries = SelectionProposal.objects.filter(selection=selection, proposal=OuterRef("pk"))
@@ -34,13 +35,18 @@ def candidates(selection: Selection):
     )
     if selection.proposals_from == ProposalsFrom.CHOSEN:
         rows = rows.filter(Exists(entries))
+    if district:
+        rows = rows.filter(district__slug=district)
+    if theme:
+        rows = rows.filter(theme__slug=theme)
+    order = {"cost": ("cost", "number"), "-cost": ("-cost", "number")}.get(sort, ("number",))
     return (
         rows.annotate(
             vote_total=Coalesce(Subquery(entries.values("votes_count")[:1]), Value(0)),
             point_total=Coalesce(Subquery(entries.values("points")[:1]), Value(0)),
         )
         .select_related("theme", "district", "status")
-        .order_by("number", "pk")
+        .order_by(*order, "pk")
     )
 
 

@@ -20,7 +20,7 @@ from palabre.core import permissions as core_permissions
 from palabre.core.views import resolve_step
 
 from . import permissions, selectors, services
-from .forms import RequirementsForm
+from .forms import ListFilterForm, RequirementsForm
 from .models import Selection, selection_url
 
 
@@ -124,8 +124,12 @@ def step_view(request, *, project, step):
     selection = selectors.selection_for_step(step)
     if selection is None:
         return render(request, "selection/unconfigured.html", {"project": project, "step": step})
-    proposals = list(selectors.candidates(selection))
-    context = _context(request, project, step, selection, proposals=proposals)
+    form = ListFilterForm(request.GET or None)
+    filters = form.filters()
+    proposals = list(selectors.candidates(selection, **filters))
+    context = _context(
+        request, project, step, selection, proposals=proposals, form=form, filtered=bool(filters)
+    )
     return render(request, "selection/step.html", context)
 
 

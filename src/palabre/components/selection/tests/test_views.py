@@ -332,3 +332,22 @@ def test_my_votes_in_the_account_area_lists_every_step(client, participant):
     assert figures[0] == figures[1], figures
     client.logout()
     assert client.get(path).status_code == 302
+
+
+def test_list_filters_by_district_and_sorts_by_cost(client, participant):
+    from palabre.core.tests.factories import DistrictFactory
+
+    selection = make_selection(vote_type="simple", costs=[5_000, 1_000, 3_000, 4_000, 2_000])
+    north, south = DistrictFactory(name="Nord"), DistrictFactory(name="Sud")
+    for i, proposal in enumerate(proposals(selection)):
+        proposal.district = north if i % 2 == 0 else south
+        proposal.save()
+    path = selection.step.get_absolute_url()
+    html = client.get(path, {"district": north.slug, "sort": "cost"}).content.decode()
+    titles = re.findall(r'id="proposal-title-\d+"><a [^>]+>([^<]+)</a>', html)
+    assert titles == ["Projet 5", "Projet 3", "Projet 1"], titles  # 2 000, 3 000, 5 000 €
+    assert "3 propositions correspondent à ces critères" in html and "Effacer les filtres" in html
+    html = client.get(path, {"sort": "-cost"}).content.decode()
+    titles = re.findall(r'id="proposal-title-\d+"><a [^>]+>([^<]+)</a>', html)
+    assert titles[0] == "Projet 1" and titles[-1] == "Projet 2"
+    assert client.get(path, {"district": "nowhere"}).status_code == 200  # ignored, not a 500
