@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.core import permissions as core_permissions
+from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
 
 from . import permissions, selectors, services
@@ -133,6 +134,7 @@ def step_view(request, *, project, step):
     return render(request, "selection/step.html", context)
 
 
+@anonymous_page_cache
 @_refusals
 def proposal_view(request, slug, step_slug, pk):
     """One proposal's page in this vote: summary, cost, votes when visible, the vote button."""
@@ -353,6 +355,7 @@ def _results_or_refusal(request, slug, step_slug):
     return project, step, selection, decision
 
 
+@anonymous_page_cache
 @_refusals
 def results_view(request, slug, step_slug):
     project, step, selection, decision = _results_or_refusal(request, slug, step_slug)
