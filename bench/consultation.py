@@ -146,12 +146,18 @@ def parse_args(argv=None):
     parser.add_argument("--no-write", action="store_true", help="do not write a results file")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a page fails the bar")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="PAGE_CACHE_SECONDS=0 (every page rendered)"
+    )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.duration > 600:
         parser.error("--duration must be in (0, 600] seconds")
     if args.output is None:
         args.output = DEFAULT_OUTPUT.with_name(
-            "consultation" + ("-sqlite" if args.db == "sqlite" else "") + ".md"
+            "consultation"
+            + ("-sqlite" if args.db == "sqlite" else "")
+            + ("-no-page-cache" if args.no_page_cache else "")
+            + ".md"
         )
     return args
 
@@ -175,7 +181,13 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
         f"page); the opinion measured has {seed['hot_arguments']} arguments and "
         f"{seed['hot_versions']} amendments",
         f"- server: {tool_version([str(BIN / 'granian'), '--version'])}: "
-        f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false, cache: local memory",
+        f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false, cache: local memory, "
+        + (
+            "anonymous page cache off (PAGE_CACHE_SECONDS=0)"
+            if args.no_page_cache
+            else "anonymous page cache on (PAGE_CACHE_SECONDS=60; a section page is cached "
+            "once per random order, 16 of them)"
+        ),
         f"- load: {wrk_version}, `wrk -t{args.threads} -c{args.connections} "
         f"-d{args.duration:g}s --latency` after a {args.warmup:g} s warm-up, per URL, "
         "anonymous and without cookies (each request a new visitor), on the same machine",
@@ -188,7 +200,8 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
         "",
         "SQL: queries of one anonymous request without cookies (Django test client, same "
         "database, the organisation already cached): the 1st and the 2nd request of two "
-        "fresh visitors; the consultation pages have no anonymous page cache.",
+        "fresh visitors (each request without cookies draws one of the 16 random orders); the "
+        "2nd is 0 when it comes from the anonymous page cache.",
     ]
     if notes:
         lines += ["", *[f"- {note}" for note in notes]]
@@ -215,6 +228,8 @@ def bench(args, cleanup: Cleanup) -> int:
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONUNBUFFERED="1",
     )
+    if args.no_page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
     say(f"database: {database_url}")
 
     started = time.monotonic()
