@@ -17,38 +17,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
-import secrets
 import shlex
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import run as foundation  # bench/run.py: servers, load, parsing, the report's table
+import steppages  # what the step-page benchmarks share
 from run import (
     BAR,
     BIN,
-    HOST,
     ROOT,
-    TRIVIAL,
-    BenchError,
     Cleanup,
-    OtherCpu,
-    check_status,
     cpu_model,
-    fmt_ms,
-    free_port,
     git_revision,
-    measure,
     say,
-    start_granian,
-    start_postgres,
     tool_version,
 )
+from steppages import json_line, table
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_OUTPUT = RESULTS / "collect.md"
@@ -61,71 +49,6 @@ PAGES = [
     ("map data (JSON, 1,000 pins)", "/projects/{p}/{s}/map/pins.json"),
     ("proposal page", "/projects/{p}/{s}/proposals/{id}/"),
 ]
-
-# Query counts: each request from a fresh client (no cookie, as wrk), after one request that
-# warms the organisation cache; the second request is what the load mostly gets.
-PROBE = r"""
-import json, os, sqlite3
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-
-Client(HTTP_HOST="127.0.0.1").get("/healthz")
-pages = {}
-for path in json.loads(os.environ["BENCH_PATHS"]):
-    runs = []
-    for _ in range(2):
-        client = Client(HTTP_HOST="127.0.0.1")
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path)
-        runs.append((response, ctx.captured_queries))
-    (first, cold), (second, warm) = runs
-    pages[path] = {
-        "status": second.status_code,
-        "bytes": len(second.content),
-        "queries_cold": len(cold),
-        "queries": len(warm),
-        "sql": [q["sql"] for q in warm],
-        "ms": [round(float(q["time"]) * 1000, 2) for q in warm],
-    }
-if connection.vendor == "postgresql":
-    with connection.cursor() as cursor:
-        cursor.execute("show server_version")
-        db = "PostgreSQL " + cursor.fetchone()[0]
-        cursor.execute("show fsync")
-        db += " (fsync " + cursor.fetchone()[0] + ")"
-else:
-    db = f"{connection.vendor} {sqlite3.sqlite_version}"
-print("BENCH-JSON " + json.dumps({"pages": pages, "db": db}))
-"""
-
-
-def table(rows: list[dict]) -> str:
-    lines = [
-        "| page | URL | req/s | × trivial | p50 | p99 | SQL, 1st request | SQL, 2nd | verdict |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['label']} | `{r['path']}` | {r['rps']:.0f} | {r['ratio']:.2f} "
-            f"| {fmt_ms(r['p50'])} | {fmt_ms(r['p99'])} | {r['queries_cold']} "
-            f"| {r['queries']} | {r['verdict']} |"
-        )
-    return "\n".join(lines)
-
-
-def json_line(out: str, prefix: str) -> dict:
-    for line in out.splitlines():
-        if line.startswith(prefix):
-            return json.loads(line.removeprefix(prefix))
-    raise BenchError(f"no {prefix.strip()} line in the output")
-
-
-def loadavg() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def parse_args(argv=None):
@@ -198,28 +121,7 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
 
 
 def bench(args, cleanup: Cleanup) -> int:
-    if not shutil.which("wrk"):
-        raise BenchError("wrk is missing: run `make bench`, or scripts/system-deps wrk")
-    tmp = Path(tempfile.mkdtemp(prefix="palabre-bench-"))
-    cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
-    if args.db == "postgres":
-        database_url, pgdir = start_postgres(cleanup)
-    else:
-        database_url, pgdir = f"sqlite:///{tmp / 'bench.sqlite3'}", None
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DATABASE_URL=database_url,
-        PALABRE_VAR_DIR=str(tmp / "var"),
-        DJANGO_SETTINGS_MODULE="palabre.settings.base",
-        DEBUG="false",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS=HOST,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PYTHONUNBUFFERED="1",
-    )
-    if args.no_page_cache:
-        env["PAGE_CACHE_SECONDS"] = "0"
-    say(f"database: {database_url}")
+    tmp, pgdir, env = steppages.prepare(args, cleanup)
 
     started = time.monotonic()
     py = sys.executable
@@ -237,116 +139,21 @@ def bench(args, cleanup: Cleanup) -> int:
 
     fill = {"p": seed["project"], "s": seed["step"], "id": seed["proposal"]}
     pages = [(label, template.format(**fill)) for label, template in PAGES]
-    paths = [TRIVIAL, *[path for _label, path in pages]]
-    out = foundation.run(
-        [py, "manage.py", "shell", "-c", PROBE],
-        env=dict(env, BENCH_PATHS=json.dumps(paths)),
-        capture=True,
+    return steppages.measure_pages(
+        args,
+        cleanup,
+        env=env,
+        tmp=tmp,
+        pgdir=pgdir,
+        py=py,
+        pages=pages,
+        report=lambda info, server_cmd, rows, notes: report(
+            args, info, seed, server_cmd, rows, notes
+        ),
+        default_output=DEFAULT_OUTPUT,
+        readme_marker=README_MARKER,
+        readme_head=lambda info: f"{info['db']}, {seed['proposals']:,} proposals in one step",
     )
-    info = json_line(out, "BENCH-JSON ")
-    for path in paths:
-        page = info["pages"][path]
-        if page["status"] != 200:
-            raise BenchError(f"GET {path} answered {page['status']} in the test client")
-        if args.show_sql:
-            say(f"SQL of {path}, 2nd request ({page['queries']} queries):")
-            for sql, ms in zip(page["sql"], page["ms"], strict=True):
-                print(f"    [{ms} ms] {sql}")
-
-    port = free_port()
-    server_cmd, granian_pgid = start_granian(env, port, args.workers, tmp / "granian.log", cleanup)
-    for path in paths:
-        check_status(port, path)
-
-    load_before = loadavg()
-    say(f"load average (1/5/15 min) before measuring: {load_before}")
-    say(f"load: {args.duration:g} s per URL, {args.connections} connections")
-    other_cpu = OtherCpu(granian_pgid, pgdir)
-    first = measure(args, port, TRIVIAL)
-    loads = [(label, measure(args, port, path)) for label, path in pages]
-    last = measure(args, port, TRIVIAL)
-    load_after = loadavg()
-    baseline = (first.rps + last.rps) / 2
-
-    notes = [f"load average (1/5/15 min): {load_before} before measuring, {load_after} after"]
-    share = other_cpu.share()
-    if share is not None:
-        notes.append(
-            f"other processes used {share:.0%} of the machine's CPU time while it was measured"
-            + (": the figures are disturbed" if share > 0.05 else "")
-        )
-    drift = abs(first.rps - last.rps) / baseline if baseline else 0
-    if drift > 0.15:
-        notes.append(
-            f"the trivial view moved {drift:.0%} between the first and last runs: "
-            "the machine was busy, figures are noisy"
-        )
-    rows, failed = [], []
-    measured = [
-        ("trivial view (first)", first, False),
-        *[(label, load, True) for label, load in loads],
-        ("trivial view (last)", last, False),
-    ]
-    for label, load, is_page in measured:
-        ratio = load.rps / baseline if baseline else 0.0
-        if load.non_2xx:
-            verdict = f"FAIL ({load.non_2xx} non-2xx)"
-        elif not is_page:
-            verdict = "baseline"
-        else:
-            verdict = "PASS" if ratio >= BAR else "FAIL"
-        if verdict.startswith("FAIL"):
-            failed.append(load.path)
-        if load.socket_errors:
-            notes.append(f"{load.path}: {load.socket_errors} socket errors (timeouts) under load")
-        page = info["pages"][load.path]
-        rows.append(
-            {
-                "label": label,
-                "path": load.path,
-                "rps": load.rps,
-                "ratio": ratio,
-                "p50": load.p50_ms,
-                "p99": load.p99_ms,
-                "queries_cold": page["queries_cold"],
-                "queries": page["queries"],
-                "verdict": verdict,
-            }
-        )
-
-    text = report(args, info, seed, server_cmd, rows, notes)
-    print()
-    print(text)
-    if not args.no_write:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        partial = args.output.with_suffix(args.output.suffix + ".tmp")
-        partial.write_text(text)
-        partial.replace(args.output)
-        say(f"results written to {args.output}")
-        if args.output == DEFAULT_OUTPUT:
-            update_readme(info, seed, rows, notes)
-    if failed:
-        say("below the bar: " + ", ".join(failed))
-        return 1 if args.strict else 0
-    return 0
-
-
-def update_readme(info: dict, seed: dict, rows: list[dict], notes: list[str]) -> None:
-    """Copy the table into bench/README.md, between the ``<!-- latest-collect -->`` marks."""
-    readme = ROOT / "bench" / "README.md"
-    text = readme.read_text()
-    start_mark = f"<!-- {README_MARKER}: from results/collect.md -->\n"
-    start = text.find(start_mark)
-    end = text.find(f"<!-- /{README_MARKER} -->")
-    if start < 0 or end < start:
-        return
-    summary = (
-        f"{dt.date.today().isoformat()}, {os.cpu_count()} CPUs, {info['db']}, "
-        f"{seed['proposals']:,} proposals in one step:\n\n{table(rows)}\n"
-    )
-    if notes:
-        summary += "\n" + "".join(f"- {note}\n" for note in notes)
-    readme.write_text(text[: start + len(start_mark)] + summary + text[end:])
 
 
 def main(argv=None) -> int:

@@ -49,6 +49,7 @@ from run import (
     start_postgres,
     tool_version,
 )
+from steppages import json_line, loadavg
 
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "selection.lua"
@@ -158,13 +159,6 @@ print("CHECK-JSON " + json.dumps(summary))
 """
 
 
-def json_line(out: str, prefix: str) -> dict:
-    for line in out.splitlines():
-        if line.startswith(prefix):
-            return json.loads(line.removeprefix(prefix))
-    raise BenchError(f"no {prefix.strip()} line in the output")
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=15, help="seconds of load per rule")
@@ -219,13 +213,6 @@ def wrk(args, port: int, seed: dict, rule: str, duration: float, tmp: Path) -> t
     ]
     out = foundation.run(cmd, env=dict(os.environ, BENCH_WRK_CONFIG=str(config_file)), capture=True)
     return parse_wrk(config["path"], out), out
-
-
-def loadavg() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def lua(value) -> str:
