@@ -71,17 +71,22 @@ def _share_rules(selection: Selection) -> None:
     locks live in PostgreSQL's lock table: voters do not contend on the step's row.
     """
     table = Selection._meta.db_table
-    lock = "pg_advisory_xact_lock_shared(%s, %s), " if connection.vendor == "postgresql" else ""
-    params = [RULES_LOCK, selection.pk] if lock else []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two statements: a statement reads the rows as they were when it started, so the
+            # rules read by the statement that waited for the lock would be those from before
+            # the change it waited for.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s, %s)", [RULES_LOCK, selection.pk]
+            )
         cursor.execute(
-            f"SELECT {lock}{', '.join(RULE_FIELDS)} FROM {table} WHERE id = %s",  # noqa: S608 - our names
-            [*params, selection.pk],
+            f"SELECT {', '.join(RULE_FIELDS)} FROM {table} WHERE id = %s",  # noqa: S608 - our names
+            [selection.pk],
         )
         row = cursor.fetchone()
     if row is None:
         _refuse(_("Ce vote n'existe plus."), "closed")
-    for name, value in zip(RULE_FIELDS, row[1:] if lock else row, strict=True):
+    for name, value in zip(RULE_FIELDS, row, strict=True):
         setattr(selection, name, value)
 
 

@@ -224,3 +224,62 @@ def test_a_rule_change_racing_the_first_votes_never_leaves_them_miscounted(db):
         else:
             assert outcomes[0] == "rules_locked" and selection.votes_min == 0
         assert_invariants(selection)
+
+
+def test_a_vote_that_waited_for_a_rule_change_is_judged_by_the_new_rules(db):
+    """A vote arriving while the organiser changes the rules waits for the rules' lock, then
+    must read the rules as changed (not as they were when its statement began waiting)."""
+    import time
+
+    from django.db import transaction
+
+    from palabre.components.selection.models import Selection
+
+    selection = make_selection(n=3, vote_type="simple", votes_min=0)
+    user = verified_user(username="patient")
+    target = proposals(selection)[0]
+    as_loaded = Selection.objects.select_related("step").get(pk=selection.pk)  # votes_min 0
+    locked = threading.Event()
+    problems: list[str] = []
+
+    def organiser():
+        try:
+            with transaction.atomic():
+                services._lock_rules(selection)
+                Selection.objects.filter(pk=selection.pk).update(votes_min=2)
+                locked.set()
+                with connection.cursor() as cursor:  # hold the lock until the vote waits
+                    for _ in range(250):
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_locks "
+                            "WHERE locktype = 'advisory' AND NOT granted"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.02)
+                    else:
+                        problems.append("the vote never waited for the rules' lock")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            problems.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    def voter():
+        try:
+            locked.wait(timeout=10)
+            services.vote_cast(user=user, selection=as_loaded, proposal_id=target.pk)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            problems.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=organiser), threading.Thread(target=voter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not problems, problems
+    ballot = Ballot.objects.get(user=user)
+    assert ballot.votes_count == 1 and not ballot.counted, "1 vote, under the new minimum of 2"
+    assert SelectionProposal.objects.get(proposal=target).votes_count == 0
+    assert_invariants(Selection.objects.get(pk=selection.pk))
