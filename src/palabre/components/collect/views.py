@@ -3,6 +3,7 @@ import random
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseForbidden, JsonResponse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from palabre.core.models import District, Theme
 from palabre.core.pagecache import anonymous_page_cache
+from palabre.core.permissions import project_view
 from palabre.core.views import resolve_step
 
 from . import exports, permissions, selectors, services
@@ -226,7 +228,10 @@ def map_data(request, slug, step_slug):
             "pins": pins,
         }
     )
-    response["Cache-Control"] = "public, max-age=30"
+    # Shared caches may keep the pins only of a project anyone may see (not a restricted or
+    # draft one, shown to its members and organisers).
+    public = bool(project_view(AnonymousUser(), project))
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=30"
     return response
 
 

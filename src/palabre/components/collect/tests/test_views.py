@@ -215,3 +215,34 @@ def test_edit_page_prefills_and_saves(client, collect, participant):
     p.refresh_from_db()
     assert p.title == "Nouveau titre"
     assert services is not None
+
+
+def test_moderated_proposal_shows_neither_its_title_nor_its_illustration(
+    client, collect, participant, organiser
+):
+    from palabre.participation import services as participation
+
+    p = submit(participant, collect, title="Un titre injurieux")
+    Proposal.objects.filter(pk=p.pk).update(illustration="collect/illustrations/x/choquante.png")
+    p.refresh_from_db()
+    participation.contribution_trash(actor=organiser, obj=p, reason="Propos injurieux")
+    html = client.get(collect.step.get_absolute_url()).content.decode()
+    assert "Contenu modéré" in html and "choquante.png" not in html
+    html = client.get(p.get_absolute_url()).content.decode()
+    assert "Contenu modéré : Propos injurieux" in html
+    assert "Un titre injurieux" not in html, "not even in the page's <title>"
+    assert "choquante.png" not in html
+
+
+def test_map_data_of_a_restricted_project_is_not_for_shared_caches(client, collect, participant):
+    submit(participant, collect)
+    response = client.get(_url(collect, "map_data"))
+    assert response["Cache-Control"] == "public, max-age=30"
+    project = collect.step.project
+    project.visibility = project.Visibility.RESTRICTED
+    project.save()
+    project.allowed_users.add(participant)
+    client.force_login(participant)
+    response = client.get(_url(collect, "map_data"))
+    assert response.status_code == 200 and response.json()["count"] == 1
+    assert response["Cache-Control"] == "private, max-age=30"
