@@ -217,6 +217,7 @@ def vote_view(request, slug, step_slug, pk):
     except ValidationError as exc:
         message, ok = " ".join(exc.messages), False
     if _is_htmx(request):
+        where = request.POST.get("where", "list")
         proposal = getattr(ballot, "proposal", None)  # a vote: the service fetched it
         if proposal is None:  # the fragment needs its id and title only
             proposal = (
@@ -226,9 +227,10 @@ def vote_view(request, slug, step_slug, pk):
                 .filter(pk=pk)
                 .first()
             )
-        if proposal is None:
+        # « Mes votes » lists the ballot, not this proposal: a vote for one withdrawn or
+        # moderated since (no longer a candidate) is still taken back there.
+        if proposal is None and where != "ballot":
             raise Http404
-        where = request.POST.get("where", "list")
         fragment = "selection/_ballot_answer.html" if where == "ballot" else "_vote_answer.html"
         state = selectors.ballot_state(
             selection, request.user, ballot=ballot, with_proposals=where == "ballot"

@@ -351,3 +351,24 @@ def test_list_filters_by_district_and_sorts_by_cost(client, participant):
     titles = re.findall(r'id="proposal-title-\d+"><a [^>]+>([^<]+)</a>', html)
     assert titles[0] == "Projet 1" and titles[-1] == "Projet 2"
     assert client.get(path, {"district": "nowhere"}).status_code == 200  # ignored, not a 500
+
+
+def test_htmx_unvote_from_my_votes_of_a_proposal_withdrawn_since(client, participant):
+    from palabre.components.collect.models import Proposal
+
+    selection = make_selection(vote_type="simple", votes_max=2)
+    p1, p2, *_ = proposals(selection)
+    for p in (p1, p2):
+        services.vote_cast(user=participant, selection=selection, proposal_id=p.pk)
+    Proposal.objects.filter(pk=p1.pk).update(state=Proposal.State.WITHDRAWN)
+    client.force_login(participant)
+    response = client.post(
+        url(selection, "vote", p1.pk),
+        {"action": "unvote", "where": "ballot"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Votre vote est retiré." in html and f'id="vote-{p2.pk}"' in html
+    assert f'id="vote-{p1.pk}"' not in html
+    assert list(Vote.objects.values_list("proposal_id", flat=True)) == [p2.pk]
