@@ -191,6 +191,20 @@ def test_participant_writes_a_long_proposal_without_losing_anything(budget, page
     assert page.url.endswith(proposal.get_absolute_url())
 
 
+def test_district_names_on_the_map_are_text_not_html(budget, page):
+    district = budget.districts[0]
+    district.name = '<b id="injected">Centre</b>'
+    ring = [[2.89, 46.19], [2.92, 46.19], [2.92, 46.21], [2.89, 46.21], [2.89, 46.19]]
+    district.geojson = {"type": "Polygon", "coordinates": [ring]}
+    district.save()
+    seed._clear_caches()
+    page.goto(f"{budget.step.get_absolute_url()}map/")
+    label = page.locator(".collect-district-label")
+    label.wait_for()
+    assert label.inner_text() == '<b id="injected">Centre</b>'
+    assert page.locator("#injected").count() == 0
+
+
 def test_leaving_an_untouched_form_does_not_ask(budget, page, log_in):
     log_in(page, seed.participant())
     page.goto(f"{budget.step.get_absolute_url()}proposals/new/")

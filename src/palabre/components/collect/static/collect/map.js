@@ -56,10 +56,13 @@
     var outlines = document.getElementById(el.id + "-districts");
     if (outlines) {
       JSON.parse(outlines.textContent).forEach(function (district) {
+        // A node, not a string: Leaflet writes a string tooltip as HTML.
+        var label = document.createElement("span");
+        label.textContent = district.name;
         L.geoJSON(district.geojson, {
           interactive: false,
           style: { color: "#4a5968", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.35 }
-        }).bindTooltip(district.name, {
+        }).bindTooltip(label, {
           permanent: true, direction: "center", className: "collect-district-label"
         }).addTo(map);
       });
