@@ -62,13 +62,12 @@ def _search(qs: QuerySet, text: str) -> QuerySet:
 
         vector = SearchVector("title", "summary", "body", "reference", config="french")
         query = SearchQuery(text, config="french", search_type="websearch")
-        return qs.annotate(search=vector).filter(Q(search=query) | Q(reference__iexact=text))
-    return qs.filter(
-        Q(title__icontains=text)
-        | Q(summary__icontains=text)
-        | Q(body__icontains=text)
-        | Q(reference__iexact=text)
-    )
+        qs = qs.annotate(search=vector)
+        words = Q(search=query)
+    else:
+        words = Q(title__icontains=text) | Q(summary__icontains=text) | Q(body__icontains=text)
+    # A moderated proposal's text is hidden: searching it must not find the proposal.
+    return qs.filter((words & Q(trashed_at__isnull=True)) | Q(reference__iexact=text))
 
 
 def visible_proposals(collect: Collect) -> QuerySet[Proposal]:

@@ -246,3 +246,16 @@ def test_map_data_of_a_restricted_project_is_not_for_shared_caches(client, colle
     response = client.get(_url(collect, "map_data"))
     assert response.status_code == 200 and response.json()["count"] == 1
     assert response["Cache-Control"] == "private, max-age=30"
+
+
+def test_search_does_not_find_a_moderated_proposal_by_its_hidden_text(
+    client, collect, participant, organiser
+):
+    from palabre.participation import services as participation
+
+    p = submit(participant, collect, title="Un kiosque injurieux")
+    participation.contribution_trash(actor=organiser, obj=p, reason="Propos injurieux")
+    url = collect.step.get_absolute_url()
+    assert "Contenu modéré" in client.get(url).content.decode()
+    assert "Contenu modéré" not in client.get(url, {"q": "injurieux"}).content.decode()
+    assert "Contenu modéré" in client.get(url, {"q": p.reference}).content.decode()
