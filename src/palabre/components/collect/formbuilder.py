@@ -75,6 +75,13 @@ class AbstractQuestion(models.Model):
             raise ValidationError({"required": _("Un titre de partie ne peut être obligatoire.")})
 
 
+# Types a browser would run or render as a page when the upload is served from MEDIA_URL
+# (same origin): never accepted, whatever the organiser lists.
+NEVER_ACCEPTED = frozenset(
+    {"htm", "html", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "js", "mjs", "swf", "php"}
+)
+
+
 @dataclass(frozen=True)
 class FileRules:
     """What an upload may be: its extensions (lower case, no dot) and its size in bytes."""
@@ -84,9 +91,8 @@ class FileRules:
 
     @classmethod
     def parse(cls, extensions: str, max_megabytes: int) -> FileRules:
-        exts = tuple(
-            e.strip().lower().lstrip(".") for e in (extensions or "").split(",") if e.strip()
-        )
+        listed = (e.strip().lower().lstrip(".") for e in (extensions or "").split(","))
+        exts = tuple(e for e in listed if e and e not in NEVER_ACCEPTED)
         return cls(extensions=exts, max_bytes=max(1, max_megabytes) * 1024 * 1024)
 
     @property

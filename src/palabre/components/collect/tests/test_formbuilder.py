@@ -95,3 +95,17 @@ def test_answers_round_trip():
     text = _q(QuestionKind.SHORT_TEXT)
     assert answer_value(text, "  bonjour ") == "bonjour"
     assert answer_display(text, "") == ""
+
+
+def test_types_a_browser_would_render_are_never_accepted_whatever_the_organiser_lists():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from palabre.components.collect.formbuilder import FileRules
+
+    rules = FileRules.parse("pdf, SVG, .html, htm, js, png", 5)
+    assert rules.extensions == ("pdf", "png")
+    for name in ("plan.svg", "page.html", "x.js"):
+        with pytest.raises(ValidationError):
+            rules.check(SimpleUploadedFile(name, b"<svg onload=alert(1)>"))
+    rules.check(SimpleUploadedFile("plan.pdf", b"%PDF-1.4"))
