@@ -131,6 +131,60 @@ def start_postgres(cleanup: Cleanup) -> tuple[str, str]:
     raise AssertionError("unreachable")
 
 
+def _redis_ping(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_redis(cleanup: Cleanup) -> str:
+    """A throwaway Redis on 127.0.0.1 (no persistence); returns its URL."""
+    run([ROOT / "scripts" / "system-deps", "redis-server"])
+    workdir = tempfile.mkdtemp(prefix="palabre-bench-redis-")
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            HOST,
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    def stop() -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+        say("redis stopped")
+
+    cleanup.push("stop redis", stop)
+    deadline = time.monotonic() + 20
+    while True:
+        if _redis_ping(port):
+            say(f"redis on {HOST}:{port}")
+            return f"redis://{HOST}:{port}/0"
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise BenchError("redis-server did not start")
+        time.sleep(0.1)
+
+
 ANALYZE = """
 from django.db import connection
 with connection.cursor() as cursor:

@@ -66,7 +66,8 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 from django.utils import timezone
 from palabre.components.collect.models import Collect, Proposal
 from palabre.components.selection.models import Selection
@@ -116,6 +117,17 @@ for i in range(n_users):
 out["session_cookie"] = settings.SESSION_COOKIE_NAME
 out["csrf_cookie"] = settings.CSRF_COOKIE_NAME
 print("SEED-JSON " + json.dumps(out))
+"""
+
+# After a warm-up: the ballots emptied, so that the measured run starts as the clients think
+# (each wrk run starts with empty ballots in its Lua state).
+RESET = r"""
+import os
+from palabre.components.selection.models import Ballot, SelectionProposal, Vote
+slug = os.environ["BENCH_STEP"]
+Vote.objects.filter(ballot__selection__step__slug=slug).delete()
+Ballot.objects.filter(selection__step__slug=slug).delete()
+SelectionProposal.objects.filter(selection__step__slug=slug).update(votes_count=0, points=0)
 """
 
 CHECK = r"""
@@ -173,6 +185,9 @@ def parse_args(argv=None):
     parser.add_argument("--proposals", type=int, default=60, help="proposals per step")
     parser.add_argument("--rules", default="simple,budget,ranked", help="comma-separated")
     parser.add_argument("--no-htmx", action="store_true", help="plain form posts (302)")
+    parser.add_argument(
+        "--no-redis", action="store_true", help="no Redis (sessions from the database)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "selection.md")
     parser.add_argument("--no-write", action="store_true", help="do not write a results file")
     args = parser.parse_args(argv)
@@ -242,6 +257,8 @@ def bench(args, cleanup: Cleanup) -> int:
     cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
     database_url, pgdir = start_postgres(cleanup)
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    if not args.no_redis:  # as in production with several processes (README)
+        env["REDIS_URL"] = foundation.start_redis(cleanup)
     env.update(
         DATABASE_URL=database_url,
         PALABRE_VAR_DIR=str(tmp / "var"),
@@ -279,6 +296,10 @@ def bench(args, cleanup: Cleanup) -> int:
     for rule in args.rules:
         if args.warmup:
             wrk(args, port, seed, rule, args.warmup, tmp)
+            foundation.run(
+                [py, "manage.py", "shell", "-c", RESET],
+                env=dict(env, BENCH_STEP=seed["steps"][rule].rstrip("/").rsplit("/", 1)[-1]),
+            )
         load, out = wrk(args, port, seed, rule, args.duration, tmp)
         rows.append((rule, load, counts_line(out)))
         say(f"{rule}: {load.rps:.0f} votes/s, p50 {fmt_ms(load.p50_ms)}, p99 {fmt_ms(load.p99_ms)}")
@@ -298,7 +319,8 @@ def bench(args, cleanup: Cleanup) -> int:
         f"- code: {git_revision()}",
         f"- machine: {os.cpu_count()} CPUs, {cpu_model()}, Linux {platform.release()}, "
         f"Python {platform.python_version()}; server, database and load generator share it",
-        "- database: PostgreSQL, throwaway cluster with durable defaults (fsync on)",
+        "- database: PostgreSQL, throwaway cluster with durable defaults (fsync on)"
+        + ("" if args.no_redis else "; Redis (cache and sessions, `REDIS_URL`) on 127.0.0.1"),
         f"- server: {tool_version([str(BIN / 'granian'), '--version'])}: "
         f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false"
         + (f", GRANIAN_BLOCKING_THREADS={args.blocking_threads}" if args.blocking_threads else ""),

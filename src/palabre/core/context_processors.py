@@ -2,5 +2,5 @@ from .selectors import organisation_context
 
 
 def organisation(request):
-    data = organisation_context()
+    data = getattr(request, "organisation_context", None) or organisation_context()
     return {"organisation": data["organisation"], "footer_pages": data["footer_pages"]}

@@ -19,7 +19,9 @@ class OrganisationLocaleMiddleware:
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.supported:
-            language = organisation_context()["organisation"].default_language
+            # Kept for the context processor: one cache read per request.
+            request.organisation_context = organisation_context()
+            language = request.organisation_context["organisation"].default_language
             if language not in self.supported:
                 language = settings.LANGUAGE_CODE
         translation.activate(language)

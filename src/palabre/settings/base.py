@@ -92,11 +92,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if ENV.redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "palabre.core.cache.RedisCache",
             "LOCATION": ENV.redis_url,
             "KEY_PREFIX": "palabre",
         }
     }
+    # Sessions stay in the database and are read from the shared cache (a logged-in request
+    # then costs no session query). Never with a per-process cache: a session ended in one
+    # process would live on in another's copy.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

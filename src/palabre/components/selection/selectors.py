@@ -52,11 +52,16 @@ def candidates(selection: Selection, *, district: str = "", theme: str = "", sor
 
 @dataclass
 class BallotState:
-    """A participant's ballot in a step, as the pages show it."""
+    """A participant's ballot in a step, as the pages show it.
+
+    ``partial``: ``votes`` holds only the votes an answer to one vote needs (the proposal
+    voted for); the totals come from the ballot's counts, read with its lock.
+    """
 
     selection: Selection
     ballot: Ballot | None = None
     votes: list[Vote] = field(default_factory=list)
+    partial: bool = False
 
     @property
     def voted(self) -> dict[int, Vote]:
@@ -64,11 +69,11 @@ class BallotState:
 
     @property
     def count(self) -> int:
-        return len(self.votes)
+        return self.ballot.votes_count if self.partial else len(self.votes)
 
     @property
     def spent(self) -> int:
-        return sum(v.cost for v in self.votes)
+        return self.ballot.spent if self.partial else sum(v.cost for v in self.votes)
 
     @property
     def remaining_votes(self) -> int | None:
@@ -100,8 +105,9 @@ def ballot_state(
 ) -> BallotState:
     """``user``'s ballot with its votes (and their proposals): two queries, none if anonymous.
 
-    ``ballot``: as a vote service just returned it, with the votes it left (``current_votes``):
-    no query at all unless the proposals are wanted.
+    ``ballot``: as a vote service just returned it, with the votes it left (``current_votes``,
+    perhaps only those the answer needs: ``votes_partial``): no query at all unless the
+    proposals are wanted.
     """
     state = BallotState(selection=selection)
     if not user.is_authenticated:
@@ -110,6 +116,7 @@ def ballot_state(
     if known is not None and not with_proposals:
         state.ballot = ballot
         state.votes = sorted(known, key=lambda v: (v.rank or 0, v.created_at, v.pk))
+        state.partial = getattr(ballot, "votes_partial", False)
         return state
     state.ballot = ballot or Ballot.objects.filter(selection=selection, user=user).first()
     if state.ballot is not None:

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palabre.core import pagecache, phases
+from palabre.core.models import Step
 from palabre.core.services import action_log_record
 
 from . import permissions
@@ -30,7 +32,31 @@ from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote
 
 
 class VoteRefused(ValidationError):
-    """A refused vote; ``code`` says why (limit, budget, closed, requirement…)."""
+    """A refused vote; ``code`` says why (limit, budget, closed, requirement…).
+
+    From ``vote_cast`` and ``vote_remove``, also what was read before the refusal, for the
+    answer: ``proposal`` (if it takes part in the vote) and ``ballot`` (locked, with its
+    counts; no votes read), each None when the refusal came first.
+    """
+
+    proposal = None
+    ballot = None
+
+
+class _Seen:
+    """What a vote service read so far, handed to its refusal (``VoteRefused``)."""
+
+    __slots__ = ("proposal", "ballot")
+
+    def __init__(self) -> None:
+        self.proposal = self.ballot = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        if isinstance(exc, VoteRefused):
+            exc.proposal, exc.ballot = self.proposal, self.ballot
 
 
 def _refuse(message: str, code: str):
@@ -50,6 +76,10 @@ def _check_may_vote(user, selection: Selection, ballot: Ballot | None, *, full=T
         _refuse(str(decision.reason), code)
 
 
+# The vote path is the product's hottest write (a national vote: hundreds of votes a second),
+# so it speaks SQL through Django's cursor: a handful of statements, each read fresh after the
+# locks, instead of ORM queries whose compilation costs more than the database's work.
+
 # Key space of the advisory locks on a step's vote rules (PostgreSQL): (RULES_LOCK, selection).
 RULES_LOCK = 0x5E1EC7
 RULE_FIELDS = (
@@ -60,17 +90,58 @@ RULE_FIELDS = (
     "votes_min",
     "budget",
     "anonymous_allowed",
+    "require_confirmed_email",
+    "zip_codes",
+    "zip_area_id",
+    "min_age",
+    "rules",
 )
+_T_SELECTION = Selection._meta.db_table
+_T_ENTRY = SelectionProposal._meta.db_table
+_T_BALLOT = Ballot._meta.db_table
+_T_VOTE = Vote._meta.db_table
 
 
-def _share_rules(selection: Selection) -> None:
+def _datetime(value):
+    """A datetime column as a raw cursor returns it (SQLite: naive, in UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _db_now():
+    now = timezone.now()
+    return now, connection.ops.adapt_datetimefield_value(now)
+
+
+class _Candidate:
+    """The proposal a vote is about, as the vote path reads it (no model instance)."""
+
+    __slots__ = ("pk", "title", "cost", "reference")
+
+    def __init__(self, pk, title, cost, reference):
+        self.pk, self.title, self.cost, self.reference = pk, title, cost, reference
+
+
+def _share_rules(selection: Selection, user=None, proposal_id: int | None = None):
     """Hold the rules' lock (shared) until the end of the transaction, and read them now.
 
     An organiser's change of rules takes the lock exclusively (``selection_save``): it waits
     for the votes in progress, and the votes that follow see the new rules. Shared advisory
     locks live in PostgreSQL's lock table: voters do not contend on the step's row.
+
+    The same statement reads, fresh, what the checks need and ``selection`` may hold stale
+    (the views keep a step's settings a few seconds): the rules and requirements, the step's
+    dates, whether ``user`` has a confirmed email, and the proposal ``proposal_id`` if it
+    takes part in this vote (returned; None otherwise).
     """
-    table = Selection._meta.db_table
+    from palabre.components.collect.models import Proposal
+
+    step_table = Step._meta.db_table
+    proposal_table = Proposal._meta.db_table
+    email_table = EmailAddress._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Two statements: a statement reads the rows as they were when it started, so the
@@ -79,15 +150,37 @@ def _share_rules(selection: Selection) -> None:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock_shared(%s, %s)", [RULES_LOCK, selection.pk]
             )
+        columns = ", ".join(f"s.{name}" for name in RULE_FIELDS)
         cursor.execute(
-            f"SELECT {', '.join(RULE_FIELDS)} FROM {table} WHERE id = %s",  # noqa: S608 - our names
-            [selection.pk],
+            f"SELECT {columns}, st.starts_at, st.ends_at, "  # noqa: S608 - our names only
+            f"EXISTS (SELECT 1 FROM {email_table} e WHERE e.user_id = %s AND e.verified), "
+            "p.id, p.title, p.cost, p.reference "
+            f"FROM {_T_SELECTION} s JOIN {step_table} st ON st.id = s.step_id "
+            f"LEFT JOIN {proposal_table} p ON p.id = %s AND p.collect_id = s.collect_id "
+            "AND p.published AND p.trashed_at IS NULL AND p.state = %s "
+            f"AND (s.proposals_from <> %s OR EXISTS (SELECT 1 FROM {_T_ENTRY} sp "
+            "WHERE sp.selection_id = s.id AND sp.proposal_id = p.id)) "
+            "WHERE s.id = %s",
+            [
+                getattr(user, "pk", None),
+                proposal_id,
+                Proposal.State.SUBMITTED,
+                ProposalsFrom.CHOSEN,
+                selection.pk,
+            ],
         )
         row = cursor.fetchone()
     if row is None:
         _refuse(_("Ce vote n'existe plus."), "closed")
-    for name, value in zip(RULE_FIELDS, row, strict=True):
-        setattr(selection, name, value)
+    n = len(RULE_FIELDS)
+    for name, value in zip(RULE_FIELDS, row[:n], strict=True):
+        setattr(selection, name, bool(value) if name == "anonymous_allowed" else value)
+    selection.require_confirmed_email = bool(selection.require_confirmed_email)
+    selection.step.starts_at, selection.step.ends_at = _datetime(row[n]), _datetime(row[n + 1])
+    if user is not None and user.is_authenticated:
+        user._palabre_email_confirmed = bool(row[n + 2])
+    pk, title, cost, reference = row[n + 3 :]
+    return _Candidate(pk, title, cost, reference) if pk is not None else None
 
 
 def _lock_rules(selection: Selection) -> None:
@@ -97,67 +190,128 @@ def _lock_rules(selection: Selection) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RULES_LOCK, selection.pk])
 
 
-def _ballot_query(selection: Selection, user):
-    return Ballot.objects.select_for_update().filter(selection=selection, user=user)
+_BALLOT_COLUMNS = "id, anonymous, votes_count, spent, counted, rules_accepted_at"
+
+
+def _ballot_from_row(selection: Selection, user, row) -> Ballot:
+    pk, anonymous, votes_count, spent, counted, rules_accepted_at = row
+    return Ballot(
+        pk=pk,
+        selection=selection,
+        user_id=user.pk,
+        anonymous=bool(anonymous),
+        votes_count=votes_count,
+        spent=spent,
+        counted=bool(counted),
+        rules_accepted_at=_datetime(rules_accepted_at),
+    )
 
 
 def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None:
-    """The participant's ballot, locked until the end of the transaction."""
-    rows = list(_ballot_query(selection, user))
-    if rows or not create:
-        return rows[0] if rows else None
-    try:
-        with transaction.atomic():  # a savepoint: another request may be creating it too
-            Ballot.objects.create(selection=selection, user=user, counted=selection.counts(0))
-    except IntegrityError:
-        pass  # it did: lock the row it created
-    return _ballot_query(selection, user).get()
+    """The participant's ballot, locked until the end of the transaction.
+
+    Its counts (``votes_count``, ``spent``) are read with the lock: on PostgreSQL a statement
+    that waited for the row sees the version the other transaction committed. The votes
+    themselves are read, when needed, by a later statement (which sees them all).
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = (
+        f"SELECT {_BALLOT_COLUMNS} FROM {_T_BALLOT} "  # noqa: S608 - our names only
+        f"WHERE selection_id = %s AND user_id = %s{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(select, [selection.pk, user.pk])
+        row = cursor.fetchone()
+        if row is None and create:
+            _, now = _db_now()
+            # Another request of the same participant may be creating it: DO NOTHING waits
+            # for it, then the row it created is locked below.
+            cursor.execute(
+                f"INSERT INTO {_T_BALLOT} (selection_id, user_id, anonymous, votes_count, "  # noqa: S608
+                "spent, counted, created_at, updated_at) VALUES (%s, %s, %s, 0, 0, %s, %s, %s) "
+                f"ON CONFLICT (selection_id, user_id) DO NOTHING RETURNING {_BALLOT_COLUMNS}",
+                [selection.pk, user.pk, False, selection.counts(0), now, now],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                cursor.execute(select, [selection.pk, user.pk])
+                row = cursor.fetchone()
+    return _ballot_from_row(selection, user, row) if row is not None else None
+
+
+def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
+    """The ballot's votes as (proposal id, rank), read now (after the ballot's lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT proposal_id, rank FROM {_T_VOTE} WHERE ballot_id = %s",  # noqa: S608
+            [ballot.pk],
+        )
+        return cursor.fetchall()
 
 
 def _contribution(selection: Selection, counted: bool, votes) -> dict[int, tuple[int, int]]:
-    """What a ballot adds to each proposal: {proposal id: (votes, points)}."""
+    """What a ballot adds to each proposal: {proposal id: (votes, points)}.
+
+    ``votes``: Vote rows or (proposal id, rank) pairs.
+    """
     if not counted:
         return {}
-    return {v.proposal_id: (1, selection.points_for(v.rank)) for v in votes}
+    pairs = ((v.proposal_id, v.rank) if isinstance(v, Vote) else v for v in votes)
+    return {pk: (1, selection.points_for(rank)) for pk, rank in pairs}
 
 
 def _apply(selection: Selection, before: dict, after: dict) -> None:
     """Update the cached counts by the difference, in proposal order (no deadlock)."""
-    for pk in sorted(set(before) | set(after)):
-        votes_before, points_before = before.get(pk, (0, 0))
-        votes_after, points_after = after.get(pk, (0, 0))
-        d_votes, d_points = votes_after - votes_before, points_after - points_before
-        if d_votes or d_points:
-            SelectionProposal.objects.filter(selection=selection, proposal_id=pk).update(
-                votes_count=F("votes_count") + d_votes, points=F("points") + d_points
-            )
+    with connection.cursor() as cursor:
+        for pk in sorted(set(before) | set(after)):
+            votes_before, points_before = before.get(pk, (0, 0))
+            votes_after, points_after = after.get(pk, (0, 0))
+            d_votes, d_points = votes_after - votes_before, points_after - points_before
+            if d_votes or d_points:
+                cursor.execute(
+                    f"UPDATE {_T_ENTRY} SET votes_count = votes_count + %s, "  # noqa: S608
+                    "points = points + %s WHERE selection_id = %s AND proposal_id = %s",
+                    [d_votes, d_points, selection.pk, pk],
+                )
 
 
 def _entry_add(selection: Selection, proposal_id: int, votes: int, points: int) -> None:
     """Create the proposal's row in this vote if missing and add to its counts, at once."""
-    table = SelectionProposal._meta.db_table
+    _, now = _db_now()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
+            f"INSERT INTO {_T_ENTRY} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
             "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
-            "points = {t}.points + EXCLUDED.points".replace("{t}", table),
-            [selection.pk, proposal_id, votes, points, timezone.now()],
+            "points = {t}.points + EXCLUDED.points".replace("{t}", _T_ENTRY),
+            [selection.pk, proposal_id, votes, points, now],
         )
 
 
-def _save_ballot(selection: Selection, ballot: Ballot, votes: list[Vote]) -> None:
-    ballot.current_votes = list(votes)  # for the caller's answer: no query to re-read them
-    ballot.votes_count = len(votes)
-    ballot.spent = sum(v.cost for v in votes)
-    ballot.counted = selection.counts(ballot.votes_count)
-    ballot.updated_at = timezone.now()
-    Ballot.objects.filter(pk=ballot.pk).update(
-        votes_count=ballot.votes_count,
-        spent=ballot.spent,
-        counted=ballot.counted,
-        updated_at=ballot.updated_at,
-    )
+def _save_ballot(selection: Selection, ballot: Ballot, votes_count: int, spent: int) -> None:
+    ballot.votes_count = votes_count
+    ballot.spent = spent
+    ballot.counted = selection.counts(votes_count)
+    ballot.updated_at, now = _db_now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_T_BALLOT} SET votes_count = %s, spent = %s, counted = %s, "  # noqa: S608
+            "anonymous = %s, updated_at = %s WHERE id = %s",
+            [votes_count, spent, ballot.counted, ballot.anonymous, now, ballot.pk],
+        )
+
+
+def _has_voted_for(ballot: Ballot, proposal_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s",  # noqa: S608
+            [ballot.pk, proposal_id],
+        )
+        return cursor.fetchone() is not None
+
+
+def _refuse_already() -> None:
+    _refuse(_("Vous avez déjà voté pour cette proposition."), "already")
 
 
 def candidate_proposal(selection: Selection, proposal_id: int):
@@ -178,20 +332,29 @@ def candidate_proposal(selection: Selection, proposal_id: int):
 
 @transaction.atomic
 def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool | None = None):
-    """``user`` votes for a proposal. Returns the ballot; raises VoteRefused with the reason."""
+    """``user`` votes for a proposal. Returns the ballot; raises VoteRefused with the reason.
+
+    The returned ballot carries ``proposal`` (id, title, cost, reference) and
+    ``current_votes``: the vote just cast (``votes_partial``: not the whole ballot).
+    """
+    with _Seen() as seen:
+        return _vote_cast(user, selection, proposal_id, anonymous, seen)
+
+
+def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _Seen):
     _check_may_vote(user, selection, None, full=False)
-    _share_rules(selection)
-    proposal = candidate_proposal(selection, proposal_id)
+    seen.proposal = proposal = _share_rules(selection, user, proposal_id)
+    _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
     if proposal is None:
         _refuse(_("Cette proposition ne fait pas partie du vote."), "not_candidate")
     if selection.is_budget and proposal.cost is None:
         _refuse(_("Cette proposition n'a pas de coût : elle ne peut pas être choisie."), "no_cost")
-    ballot = _locked_ballot(selection, user, create=True)
+    seen.ballot = ballot = _locked_ballot(selection, user, create=True)
     _check_may_vote(user, selection, ballot)
-    votes = list(ballot.votes.all())
-    if any(v.proposal_id == proposal.pk for v in votes):
-        _refuse(_("Vous avez déjà voté pour cette proposition."), "already")
-    if selection.votes_max is not None and len(votes) >= selection.votes_max:
+    count = ballot.votes_count  # read with the lock: what the ballot holds now
+    if selection.votes_max is not None and count >= selection.votes_max:
+        if _has_voted_for(ballot, proposal.pk):
+            _refuse_already()
         _refuse(
             ngettext(
                 "Limite atteinte : vous avez déjà donné votre vote. Retirez-le pour voter "
@@ -203,10 +366,12 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
             % {"n": selection.votes_max},
             "limit",
         )
-    cost = proposal.cost or 0
+    cost = (proposal.cost or 0) if selection.is_budget else 0
     if selection.is_budget:
-        remaining = selection.budget - sum(v.cost for v in votes)  # the rows, locked
+        remaining = selection.budget - ballot.spent
         if cost > remaining:
+            if _has_voted_for(ballot, proposal.pk):
+                _refuse_already()
             _refuse(
                 _(
                     "Budget dépassé : cette proposition coûte %(cost)s et il vous reste "
@@ -219,54 +384,108 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
                 },
                 "budget",
             )
-    before = _contribution(selection, selection.counts(len(votes)), votes)
-    vote = Vote.objects.create(
-        ballot=ballot,
+    rank = count + 1 if selection.is_ranked else None
+    created_at, now = _db_now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_T_VOTE} (ballot_id, proposal_id, rank, cost, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (ballot_id, proposal_id) DO NOTHING "
+            "RETURNING id",
+            [ballot.pk, proposal.pk, rank, cost, now],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        _refuse_already()
+    vote = Vote(
+        pk=row[0],
+        ballot_id=ballot.pk,
         proposal_id=proposal.pk,
-        rank=len(votes) + 1 if selection.is_ranked else None,
-        cost=cost if selection.is_budget else 0,
+        rank=rank,
+        cost=cost,
+        created_at=created_at,
     )
-    votes.append(vote)
+    was_counted = selection.counts(count)
     if anonymous is not None and selection.anonymous_allowed:
         ballot.anonymous = anonymous
-        Ballot.objects.filter(pk=ballot.pk).update(anonymous=anonymous)
-    _save_ballot(selection, ballot, votes)
+    _save_ballot(selection, ballot, count + 1, ballot.spent + cost)
+    if ballot.counted and not was_counted:
+        # The ballot reaches the minimum: every vote of it starts to count, in proposal order
+        # like every other transaction (no deadlock).
+        for pk, vote_rank in sorted(_votes_of(ballot)):
+            _entry_add(selection, pk, 1, selection.points_for(vote_rank))
+    elif ballot.counted:  # the usual case: only this proposal's counts change
+        _entry_add(selection, proposal.pk, 1, selection.points_for(rank))
+    else:  # under the minimum: the row exists, the counts wait
+        _entry_add(selection, proposal.pk, 0, 0)
     ballot.proposal = proposal  # for the caller's answer
-    after = _contribution(selection, ballot.counted, votes)
-    changed = {pk for pk in set(before) | set(after) if before.get(pk) != after.get(pk)}
-    if changed <= {proposal.pk}:  # the usual case: only this proposal's counts change
-        _entry_add(selection, proposal.pk, *after.get(proposal.pk, (0, 0)))
-    else:  # the ballot reached the minimum: every vote of it starts to count
-        # Create the row without locking it (DO NOTHING), then lock and update the rows in
-        # proposal order like every other transaction: no deadlock.
-        SelectionProposal.objects.bulk_create(
-            [SelectionProposal(selection=selection, proposal_id=proposal.pk)],
-            ignore_conflicts=True,
-        )
-        _apply(selection, before, after)
+    ballot.current_votes, ballot.votes_partial = [vote], True
     return ballot
 
 
 @transaction.atomic
 def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
-    """``user`` takes back their vote for a proposal (ranks below move up one)."""
+    """``user`` takes back their vote for a proposal (ranks below move up one).
+
+    The returned ballot carries ``proposal`` (None if it no longer takes part in the vote)
+    and no votes (``votes_partial``: the rest of the ballot is not read).
+    """
+    with _Seen() as seen:
+        return _vote_remove(user, selection, proposal_id, seen)
+
+
+def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
     _check_may_vote(user, selection, None, full=False)
-    _share_rules(selection)
-    ballot = _locked_ballot(selection, user, create=False)
-    votes = list(ballot.votes.all()) if ballot is not None else []
-    removed = next((v for v in votes if v.proposal_id == proposal_id), None)
-    if removed is None:
+    seen.proposal = proposal = _share_rules(selection, user, proposal_id)
+    _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
+    seen.ballot = ballot = _locked_ballot(selection, user, create=False)
+    if ballot is None:
         _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-    before = _contribution(selection, selection.counts(len(votes)), votes)
-    removed.delete()
-    votes = [v for v in votes if v.pk != removed.pk]
-    if selection.is_ranked and removed.rank is not None:
-        Vote.objects.filter(ballot=ballot, rank__gt=removed.rank).update(rank=F("rank") - 1)
-        for v in votes:
-            if v.rank is not None and v.rank > removed.rank:
-                v.rank -= 1
-    _save_ballot(selection, ballot, votes)
-    _apply(selection, before, _contribution(selection, ballot.counted, votes))
+    count = ballot.votes_count
+    was_counted, counted = selection.counts(count), selection.counts(count - 1)
+    with connection.cursor() as cursor:
+        if selection.is_ranked or was_counted != counted:
+            # Other votes' counts change too (ranks move up, or the ballot drops under the
+            # minimum): from the whole ballot, before and after.
+            votes = _votes_of(ballot)
+            removed = next((v for v in votes if v[0] == proposal_id), None)
+            if removed is None:
+                _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+            cursor.execute(
+                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
+                "RETURNING cost",
+                [ballot.pk, proposal_id],
+            )
+            (cost,) = cursor.fetchone()
+            removed_rank = removed[1]
+            after = [v for v in votes if v is not removed]
+            if selection.is_ranked and removed_rank is not None:
+                cursor.execute(
+                    f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
+                    "WHERE ballot_id = %s AND rank > %s",
+                    [ballot.pk, removed_rank],
+                )
+                after = [
+                    (pk, rank - 1 if rank is not None and rank > removed_rank else rank)
+                    for pk, rank in after
+                ]
+            before_counts = _contribution(selection, was_counted, votes)
+            after_counts = _contribution(selection, counted, after)
+        else:
+            cursor.execute(
+                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
+                "RETURNING cost",
+                [ballot.pk, proposal_id],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+            (cost,) = row
+            before_counts = {proposal_id: (1, 0)} if was_counted else {}
+            after_counts = {}
+    _save_ballot(selection, ballot, count - 1, ballot.spent - cost)
+    _apply(selection, before_counts, after_counts)
+    ballot.proposal = proposal  # for the caller's answer
+    ballot.current_votes, ballot.votes_partial = [], True
     return ballot
 
 
@@ -292,8 +511,9 @@ def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -
     moved.rank, swapped.rank = swapped.rank, moved.rank
     Vote.objects.filter(pk=moved.pk).update(rank=moved.rank)
     Vote.objects.filter(pk=swapped.pk).update(rank=swapped.rank)
-    _save_ballot(selection, ballot, votes)
+    _save_ballot(selection, ballot, len(votes), sum(v.cost for v in votes))
     _apply(selection, before, _contribution(selection, ballot.counted, votes))
+    ballot.current_votes = votes
     return ballot
 
 

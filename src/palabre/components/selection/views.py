@@ -4,18 +4,23 @@ counter and status line out of band, so the page does not reload."""
 
 from __future__ import annotations
 
+import copy
 import csv
+import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palabre.core import pagecache
 from palabre.core import permissions as core_permissions
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
@@ -52,19 +57,48 @@ def _resolve(request, slug, step_slug) -> tuple:
     return project, step, selection
 
 
+# The vote endpoints' view of a step: its settings, step and project, kept a few seconds per
+# process (a national vote posts hundreds of votes a second to one step). Whatever a vote's
+# checks depend on (rules, requirements, dates) is read again, fresh, inside its transaction
+# by the service; the project's visibility, from here, is at most ACTION_MEMO_SECONDS old
+# (and as fresh as the page cache's version, which every content change bumps).
+ACTION_MEMO_SECONDS = 5.0
+ACTION_MEMO_SIZE = 512
+_action_memo: dict[tuple, tuple[float, Selection]] = {}
+
+
+def _action_selection(slug: str, step_slug: str) -> Selection | None:
+    key = (slug, step_slug, pagecache.version())
+    now = time.monotonic()
+    hit = _action_memo.get(key)
+    if hit is None or hit[0] < now:
+        rows = (
+            Selection.objects.select_related("step__project")
+            .defer("intro", "step__body", "step__project__body", "step__project__summary")
+            .filter(step__project__slug=slug, step__slug=step_slug, step__kind="selection")
+            .order_by()[:1]
+        )
+        if len(_action_memo) >= ACTION_MEMO_SIZE:
+            _action_memo.clear()
+        hit = (now + ACTION_MEMO_SECONDS, rows[0] if rows else None)
+        _action_memo[key] = hit
+    if hit[1] is None:
+        return None
+    # A copy per request: the service refreshes the rules and dates on the object it is given.
+    selection = copy.copy(hit[1])
+    step = copy.copy(hit[1].step)
+    step.project = copy.copy(hit[1].step.project)
+    selection.step = step
+    return selection
+
+
 def _resolve_action(request, slug, step_slug) -> tuple:
-    """For the POST endpoints: the step, its project and its settings in one query.
+    """For the POST endpoints: the step, its project and its settings (one query, or none).
 
     The same visibility rule as ``resolve_step`` (``core.permissions.project_view``), without
     the project page's themes, districts and timeline, which an answer to a vote never shows.
     """
-    selection = (
-        Selection.objects.select_related("step__project")
-        .defer("intro", "rules", "step__body", "step__project__body", "step__project__summary")
-        .filter(step__project__slug=slug, step__slug=step_slug, step__kind="selection")
-        .order_by()[:1]
-    )
-    selection = selection[0] if selection else None
+    selection = _action_selection(slug, step_slug)
     if selection is None:
         raise Http404(_("Étape introuvable."))
     project = selection.step.project
@@ -83,6 +117,10 @@ def _pk(value) -> int:
         return int(value)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+
+
+# Refusals of ``vote_cast``/``vote_remove`` that mean "this proposal is not in the ballot".
+NOT_IN_BALLOT = frozenset({"limit", "budget", "not_voted"})
 
 
 def _is_htmx(request) -> bool:
@@ -184,9 +222,13 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
         "status_message": message,
         "status_ok": ok,
         "oob": True,
+        # Rendered without the context processors (organisation, messages…): a fragment uses
+        # the user and the CSRF token, nothing of the page around it.
+        "user": request.user,
+        "csrf_token": get_token(request),
         **extra,
     }
-    return render(request, fragment, context)
+    return HttpResponse(get_template(fragment).render(context))
 
 
 @_refusals
@@ -199,7 +241,7 @@ def vote_view(request, slug, step_slug, pk):
     if response := _login_first(request, fallback):
         return response
     action = request.POST.get("action")
-    ballot = None
+    ballot = refused = None
     try:
         if action == "unvote":
             ballot = services.vote_remove(user=request.user, selection=selection, proposal_id=pk)
@@ -214,19 +256,23 @@ def vote_view(request, slug, step_slug, pk):
             )
             message = _("Votre vote est enregistré.")
         ok = True
+    except services.VoteRefused as exc:
+        message, ok, refused = " ".join(exc.messages), False, exc
     except ValidationError as exc:
         message, ok = " ".join(exc.messages), False
     if _is_htmx(request):
         where = request.POST.get("where", "list")
-        proposal = getattr(ballot, "proposal", None)  # a vote: the service fetched it
-        if proposal is None:  # the fragment needs its id and title only
-            proposal = (
-                selectors.candidates(selection)
-                .select_related(None)
-                .only("pk", "title")
-                .filter(pk=pk)
-                .first()
-            )
+        # The service read the proposal (id and title are what the fragment needs) and the
+        # ballot's counts, also when it refused; a refusal that came first reads them here.
+        source = ballot or refused
+        proposal = getattr(source, "proposal", None)
+        if proposal is None:
+            proposal = services.candidate_proposal(selection, pk)
+        if refused is not None and refused.ballot is not None and refused.code in NOT_IN_BALLOT:
+            # Refused for a reason that says the proposal is not in the ballot: the counts
+            # the service read with the lock stand, no need to read the votes.
+            ballot = refused.ballot
+            ballot.current_votes, ballot.votes_partial = [], True
         # « Mes votes » lists the ballot, not this proposal: a vote for one withdrawn or
         # moderated since (no longer a candidate) is still taken back there.
         if proposal is None and where != "ballot":
