@@ -54,13 +54,12 @@ function request()
   end
   local headers = {
     ["Cookie"] = config.session_cookie .. "=" .. u.session .. "; " .. config.csrf_cookie .. "=" .. config.csrf,
-    ["X-CSRFToken"] = config.csrf,
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }
   if config.htmx then
     headers["HX-Request"] = "true"
   end
-  local body = "action=" .. action .. "&here=" .. config.path
+  local body = "csrfmiddlewaretoken=" .. config.csrf_token .. "&action=" .. action .. "&here=" .. config.path
   return wrk.format("POST", config.path .. "vote/" .. pk .. "/cast/", headers, body)
 end
 

@@ -27,6 +27,7 @@ import os
 import platform
 import secrets
 import shutil
+import string
 import sys
 import tempfile
 from pathlib import Path
@@ -110,7 +111,7 @@ for i in range(n_users):
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    session[BACKEND_SESSION_KEY] = "palabre.core.auth_backends.AuthenticationBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     out["sessions"].append(session.session_key)
@@ -200,14 +201,28 @@ def parse_args(argv=None):
     return args
 
 
+CSRF_CHARS = string.ascii_letters + string.digits
+
+
+def masked_csrf_token(secret: str) -> str:
+    """A form's CSRF token for ``secret``, masked as Django masks the tokens it renders."""
+    mask = "".join(secrets.choice(CSRF_CHARS) for _ in secret)
+    pairs = zip(
+        (CSRF_CHARS.index(c) for c in secret), (CSRF_CHARS.index(c) for c in mask), strict=True
+    )
+    return mask + "".join(CSRF_CHARS[(x + y) % len(CSRF_CHARS)] for x, y in pairs)
+
+
 def wrk(args, port: int, seed: dict, rule: str, duration: float, tmp: Path) -> tuple:
+    csrf = "".join(secrets.choice(CSRF_CHARS) for _ in range(32))
     config = {
         "path": seed["steps"][rule],
         "proposals": seed["proposals"][rule],
         "sessions": seed["sessions"],
         "session_cookie": seed["session_cookie"],
         "csrf_cookie": seed["csrf_cookie"],
-        "csrf": secrets.token_hex(16),  # 32 characters: a CSRF secret, cookie and header
+        "csrf": csrf,  # 32 characters: the CSRF secret, in the cookie
+        "csrf_token": masked_csrf_token(csrf),  # in the form, as the page's forms send it
         "limit": RULES[rule]["votes_max"],
         "htmx": not args.no_htmx,
     }

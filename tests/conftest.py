@@ -131,7 +131,7 @@ def log_in(live_server):
 
     def do(page, user):
         client = Client()
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(user, backend="palabre.core.auth_backends.AuthenticationBackend")
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
             [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]

@@ -9,8 +9,3 @@ application = get_wsgi_application()
 # The ~80,000 objects of a loaded Django stay for the life of the process: out of the
 # collector's sight, a full collection no longer walks them (50 ms every hundred requests).
 gc.freeze()
-
-if os.environ.get("PALABRE_SWITCH_INTERVAL"):
-    import sys
-
-    sys.setswitchinterval(float(os.environ["PALABRE_SWITCH_INTERVAL"]))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db import connection
@@ -116,8 +119,22 @@ def project_detail(slug: str) -> Project:
 ORGANISATION_CACHE_KEY = "core:organisation-context:v1"
 
 
+# With a shared cache (Redis), each process also keeps the context a moment in memory: every
+# request needs it, and a round trip to Redis costs more than the rest of a trivial request.
+# A change is seen at once by the process that made it, by the others within these seconds.
+ORGANISATION_MEMO_SECONDS = 2.0
+_organisation_memo: list = [0.0, None]  # [expires (monotonic), context]
+
+
+def _memo_allowed() -> bool:
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+
+
 def organisation_context() -> dict:
     """Organisation and footer pages, cached (invalidated by services on change)."""
+    expires, data = _organisation_memo
+    if data is not None and time.monotonic() < expires:
+        return data
     data = cache.get(ORGANISATION_CACHE_KEY)
     if data is None:
         data = {
@@ -127,7 +144,15 @@ def organisation_context() -> dict:
             ),
         }
         cache.set(ORGANISATION_CACHE_KEY, data, 60)
+    if _memo_allowed():
+        _organisation_memo[:] = [time.monotonic() + ORGANISATION_MEMO_SECONDS, data]
     return data
+
+
+def organisation_context_forget() -> None:
+    """After a change: this process reads the context again (the cache key is deleted)."""
+    _organisation_memo[:] = [0.0, None]
+    cache.delete(ORGANISATION_CACHE_KEY)
 
 
 def themes_with_counts() -> QuerySet[Theme]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
 from . import pagecache, phases
 from .models import ActionLog, Organisation, Page, User
-from .selectors import ORGANISATION_CACHE_KEY
+from .selectors import organisation_context_forget
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,7 +43,7 @@ def action_log_record(
 
 def _invalidate(obj: models.Model) -> None:
     if isinstance(obj, (Organisation, Page)):
-        transaction.on_commit(lambda: cache.delete(ORGANISATION_CACHE_KEY))
+        transaction.on_commit(organisation_context_forget)
     transaction.on_commit(pagecache.bump)
 
 

@@ -125,62 +125,102 @@ class _Candidate:
         self.pk, self.title, self.cost, self.reference = pk, title, cost, reference
 
 
-def _share_rules(selection: Selection, user=None, proposal_id: int | None = None):
-    """Hold the rules' lock (shared) until the end of the transaction, and read them now.
+def _batch(cursor, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run ``statements`` in order and return the rows of each.
+
+    On PostgreSQL they go in one round trip (psycopg's client-side binding, Django's default,
+    sends them as one query string); each is still a statement of its own, reading the rows
+    as they are when it starts (READ COMMITTED), after the locks the previous ones waited for.
+    An error in one stops the rest and fails the transaction, as one by one.
+    """
+    options = connection.settings_dict.get("OPTIONS") or {}
+    if connection.vendor == "postgresql" and not options.get("server_side_binding"):
+        cursor.execute(
+            "; ".join(sql for sql, _ in statements),
+            [value for _, params in statements for value in params],
+        )
+        results = []
+        while True:
+            results.append(cursor.fetchall() if cursor.description else [])
+            if not cursor.nextset():
+                return results
+    results = []
+    for sql, params in statements:
+        cursor.execute(sql, params)
+        results.append(cursor.fetchall() if cursor.description else [])
+    return results
+
+
+def _rules_lock_statements(selection: Selection) -> list[tuple[str, list]]:
+    """The rules' lock, shared, held until the end of the transaction (PostgreSQL).
 
     An organiser's change of rules takes the lock exclusively (``selection_save``): it waits
     for the votes in progress, and the votes that follow see the new rules. Shared advisory
-    locks live in PostgreSQL's lock table: voters do not contend on the step's row.
-
-    The same statement reads, fresh, what the checks need and ``selection`` may hold stale
-    (the views keep a step's settings a few seconds): the rules and requirements, the step's
-    dates, whether ``user`` has a confirmed email, and the proposal ``proposal_id`` if it
-    takes part in this vote (returned; None otherwise).
+    locks live in PostgreSQL's lock table: voters do not contend on the step's row. The rules
+    are read by the *next* statement: a statement reads the rows as they were when it started,
+    so rules read by the statement that waited for the lock would be those from before the
+    change it waited for.
     """
+    if connection.vendor != "postgresql":
+        return []
+    return [("SELECT pg_advisory_xact_lock_shared(%s, %s)", [RULES_LOCK, selection.pk])]
+
+
+def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tuple[str, list]:
+    """Read, fresh, what the checks need and ``selection`` may hold stale (the views keep a
+    step's settings a few seconds): the rules and requirements, the step's dates, whether
+    ``user`` has a confirmed email, and the proposal ``proposal_id`` if it takes part in
+    this vote."""
     from palabre.components.collect.models import Proposal
 
-    step_table = Step._meta.db_table
-    proposal_table = Proposal._meta.db_table
-    email_table = EmailAddress._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Two statements: a statement reads the rows as they were when it started, so the
-            # rules read by the statement that waited for the lock would be those from before
-            # the change it waited for.
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock_shared(%s, %s)", [RULES_LOCK, selection.pk]
-            )
-        columns = ", ".join(f"s.{name}" for name in RULE_FIELDS)
-        cursor.execute(
-            f"SELECT {columns}, st.starts_at, st.ends_at, "  # noqa: S608 - our names only
-            f"EXISTS (SELECT 1 FROM {email_table} e WHERE e.user_id = %s AND e.verified), "
-            "p.id, p.title, p.cost, p.reference "
-            f"FROM {_T_SELECTION} s JOIN {step_table} st ON st.id = s.step_id "
-            f"LEFT JOIN {proposal_table} p ON p.id = %s AND p.collect_id = s.collect_id "
-            "AND p.published AND p.trashed_at IS NULL AND p.state = %s "
-            f"AND (s.proposals_from <> %s OR EXISTS (SELECT 1 FROM {_T_ENTRY} sp "
-            "WHERE sp.selection_id = s.id AND sp.proposal_id = p.id)) "
-            "WHERE s.id = %s",
-            [
-                getattr(user, "pk", None),
-                proposal_id,
-                Proposal.State.SUBMITTED,
-                ProposalsFrom.CHOSEN,
-                selection.pk,
-            ],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    columns = ", ".join(f"s.{name}" for name in RULE_FIELDS)
+    sql = (
+        f"SELECT {columns}, st.starts_at, st.ends_at, "  # noqa: S608 - our names only
+        f"EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e "
+        "WHERE e.user_id = %s AND e.verified), "
+        "p.id, p.title, p.cost, p.reference "
+        f"FROM {_T_SELECTION} s JOIN {Step._meta.db_table} st ON st.id = s.step_id "
+        f"LEFT JOIN {Proposal._meta.db_table} p ON p.id = %s AND p.collect_id = s.collect_id "
+        "AND p.published AND p.trashed_at IS NULL AND p.state = %s "
+        f"AND (s.proposals_from <> %s OR EXISTS (SELECT 1 FROM {_T_ENTRY} sp "
+        "WHERE sp.selection_id = s.id AND sp.proposal_id = p.id)) "
+        "WHERE s.id = %s"
+    )
+    params = [
+        getattr(user, "pk", None),
+        proposal_id,
+        Proposal.State.SUBMITTED,
+        ProposalsFrom.CHOSEN,
+        selection.pk,
+    ]
+    return sql, params
+
+
+def _rules_read(selection: Selection, user, rows) -> _Candidate | None:
+    """Apply the rules statement's row to ``selection`` (and ``user``); the candidate."""
+    if not rows:
         _refuse(_("Ce vote n'existe plus."), "closed")
+    row = rows[0]
     n = len(RULE_FIELDS)
     for name, value in zip(RULE_FIELDS, row[:n], strict=True):
-        setattr(selection, name, bool(value) if name == "anonymous_allowed" else value)
+        setattr(selection, name, value)
+    selection.anonymous_allowed = bool(selection.anonymous_allowed)
     selection.require_confirmed_email = bool(selection.require_confirmed_email)
     selection.step.starts_at, selection.step.ends_at = _datetime(row[n]), _datetime(row[n + 1])
     if user is not None and user.is_authenticated:
         user._palabre_email_confirmed = bool(row[n + 2])
     pk, title, cost, reference = row[n + 3 :]
     return _Candidate(pk, title, cost, reference) if pk is not None else None
+
+
+def _share_rules(selection: Selection, user=None, proposal_id: int | None = None):
+    """Hold the rules' lock (shared) and read them fresh; returns the candidate, if any."""
+    with connection.cursor() as cursor:
+        rows = _batch(
+            cursor,
+            [*_rules_lock_statements(selection), _rules_statement(selection, user, proposal_id)],
+        )
+    return _rules_read(selection, user, rows[-1])
 
 
 def _lock_rules(selection: Selection) -> None:
@@ -207,7 +247,7 @@ def _ballot_from_row(selection: Selection, user, row) -> Ballot:
     )
 
 
-def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None:
+def _ballot_statement(selection: Selection, user) -> tuple[str, list]:
     """The participant's ballot, locked until the end of the transaction.
 
     Its counts (``votes_count``, ``spent``) are read with the lock: on PostgreSQL a statement
@@ -215,15 +255,19 @@ def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None
     themselves are read, when needed, by a later statement (which sees them all).
     """
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    select = (
+    return (
         f"SELECT {_BALLOT_COLUMNS} FROM {_T_BALLOT} "  # noqa: S608 - our names only
-        f"WHERE selection_id = %s AND user_id = %s{lock}"
+        f"WHERE selection_id = %s AND user_id = %s{lock}",
+        [selection.pk, user.pk],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(select, [selection.pk, user.pk])
-        row = cursor.fetchone()
-        if row is None and create:
-            _, now = _db_now()
+
+
+def _ballot_read(selection: Selection, user, rows, *, create: bool) -> Ballot | None:
+    """The ballot from its statement's rows; created (and locked) if missing and ``create``."""
+    row = rows[0] if rows else None
+    if row is None and create:
+        _, now = _db_now()
+        with connection.cursor() as cursor:
             # Another request of the same participant may be creating it: DO NOTHING waits
             # for it, then the row it created is locked below.
             cursor.execute(
@@ -234,9 +278,32 @@ def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None
             )
             row = cursor.fetchone()
             if row is None:
-                cursor.execute(select, [selection.pk, user.pk])
+                cursor.execute(*_ballot_statement(selection, user))
                 row = cursor.fetchone()
     return _ballot_from_row(selection, user, row) if row is not None else None
+
+
+def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None:
+    """The participant's ballot, locked until the end of the transaction (see above)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_ballot_statement(selection, user))
+        rows = cursor.fetchall()
+    return _ballot_read(selection, user, rows, create=create)
+
+
+def _rules_and_ballot(selection: Selection, user, proposal_id: int):
+    """The rules' lock, the rules read fresh, the ballot locked, in one round trip: the
+    candidate proposal (or None) and the ballot's rows (for ``_ballot_read``)."""
+    with connection.cursor() as cursor:
+        *_locks, rules_rows, ballot_rows = _batch(
+            cursor,
+            [
+                *_rules_lock_statements(selection),
+                _rules_statement(selection, user, proposal_id),
+                _ballot_statement(selection, user),
+            ],
+        )
+    return _rules_read(selection, user, rules_rows), ballot_rows
 
 
 def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
@@ -260,45 +327,56 @@ def _contribution(selection: Selection, counted: bool, votes) -> dict[int, tuple
     return {pk: (1, selection.points_for(rank)) for pk, rank in pairs}
 
 
+def _entry_update_statement(selection: Selection, pk: int, d_votes: int, d_points: int):
+    return (
+        f"UPDATE {_T_ENTRY} SET votes_count = votes_count + %s, "  # noqa: S608 - our names
+        "points = points + %s WHERE selection_id = %s AND proposal_id = %s",
+        [d_votes, d_points, selection.pk, pk],
+    )
+
+
 def _apply(selection: Selection, before: dict, after: dict) -> None:
     """Update the cached counts by the difference, in proposal order (no deadlock)."""
-    with connection.cursor() as cursor:
-        for pk in sorted(set(before) | set(after)):
-            votes_before, points_before = before.get(pk, (0, 0))
-            votes_after, points_after = after.get(pk, (0, 0))
-            d_votes, d_points = votes_after - votes_before, points_after - points_before
-            if d_votes or d_points:
-                cursor.execute(
-                    f"UPDATE {_T_ENTRY} SET votes_count = votes_count + %s, "  # noqa: S608
-                    "points = points + %s WHERE selection_id = %s AND proposal_id = %s",
-                    [d_votes, d_points, selection.pk, pk],
-                )
+    statements = []
+    for pk in sorted(set(before) | set(after)):
+        votes_before, points_before = before.get(pk, (0, 0))
+        votes_after, points_after = after.get(pk, (0, 0))
+        d_votes, d_points = votes_after - votes_before, points_after - points_before
+        if d_votes or d_points:
+            statements.append(_entry_update_statement(selection, pk, d_votes, d_points))
+    if statements:
+        with connection.cursor() as cursor:
+            _batch(cursor, statements)
 
 
-def _entry_add(selection: Selection, proposal_id: int, votes: int, points: int) -> None:
+def _entry_add_statement(selection: Selection, proposal_id: int, votes: int, points: int):
     """Create the proposal's row in this vote if missing and add to its counts, at once."""
     _, now = _db_now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_T_ENTRY} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
-            "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
-            "points = {t}.points + EXCLUDED.points".replace("{t}", _T_ENTRY),
-            [selection.pk, proposal_id, votes, points, now],
-        )
+    return (
+        f"INSERT INTO {_T_ENTRY} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
+        "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
+        "points = {t}.points + EXCLUDED.points".replace("{t}", _T_ENTRY),
+        [selection.pk, proposal_id, votes, points, now],
+    )
 
 
-def _save_ballot(selection: Selection, ballot: Ballot, votes_count: int, spent: int) -> None:
+def _save_ballot_statement(selection: Selection, ballot: Ballot, votes_count: int, spent: int):
+    """Store the ballot's counts (and set them on ``ballot``)."""
     ballot.votes_count = votes_count
     ballot.spent = spent
     ballot.counted = selection.counts(votes_count)
     ballot.updated_at, now = _db_now()
+    return (
+        f"UPDATE {_T_BALLOT} SET votes_count = %s, spent = %s, counted = %s, "  # noqa: S608
+        "anonymous = %s, updated_at = %s WHERE id = %s",
+        [votes_count, spent, ballot.counted, ballot.anonymous, now, ballot.pk],
+    )
+
+
+def _save_ballot(selection: Selection, ballot: Ballot, votes_count: int, spent: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_T_BALLOT} SET votes_count = %s, spent = %s, counted = %s, "  # noqa: S608
-            "anonymous = %s, updated_at = %s WHERE id = %s",
-            [votes_count, spent, ballot.counted, ballot.anonymous, now, ballot.pk],
-        )
+        cursor.execute(*_save_ballot_statement(selection, ballot, votes_count, spent))
 
 
 def _has_voted_for(ballot: Ballot, proposal_id: int) -> bool:
@@ -343,13 +421,14 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
 
 def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _Seen):
     _check_may_vote(user, selection, None, full=False)
-    seen.proposal = proposal = _share_rules(selection, user, proposal_id)
+    seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
+    proposal = seen.proposal
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
     if proposal is None:
         _refuse(_("Cette proposition ne fait pas partie du vote."), "not_candidate")
     if selection.is_budget and proposal.cost is None:
         _refuse(_("Cette proposition n'a pas de coût : elle ne peut pas être choisie."), "no_cost")
-    seen.ballot = ballot = _locked_ballot(selection, user, create=True)
+    seen.ballot = ballot = _ballot_read(selection, user, ballot_rows, create=True)
     _check_may_vote(user, selection, ballot)
     count = ballot.votes_count  # read with the lock: what the ballot holds now
     if selection.votes_max is not None and count >= selection.votes_max:
@@ -386,37 +465,47 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
             )
     rank = count + 1 if selection.is_ranked else None
     created_at, now = _db_now()
-    with connection.cursor() as cursor:
-        cursor.execute(
+    was_counted = selection.counts(count)
+    if anonymous is not None and selection.anonymous_allowed:
+        ballot.anonymous = anonymous
+    statements = [
+        (
             f"INSERT INTO {_T_VOTE} (ballot_id, proposal_id, rank, cost, created_at) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (ballot_id, proposal_id) DO NOTHING "
             "RETURNING id",
             [ballot.pk, proposal.pk, rank, cost, now],
-        )
-        row = cursor.fetchone()
-    if row is None:
+        ),
+        _save_ballot_statement(selection, ballot, count + 1, ballot.spent + cost),
+    ]
+    if ballot.counted == was_counted:  # the usual case: only this proposal's counts change
+        # (under the minimum, its row is created and the counts wait)
+        points = selection.points_for(rank) if ballot.counted else 0
+        statements.append(_entry_add_statement(selection, proposal.pk, int(ballot.counted), points))
+    with connection.cursor() as cursor:
+        # One round trip; if the vote already existed (DO NOTHING: no id), the refusal below
+        # rolls the ballot's and the counts' updates back with the transaction.
+        inserted = _batch(cursor, statements)[0]
+    if not inserted:
         _refuse_already()
+    if ballot.counted != was_counted:
+        # The ballot reaches the minimum: every vote of it starts to count, in proposal order
+        # like every other transaction (no deadlock).
+        with connection.cursor() as cursor:
+            _batch(
+                cursor,
+                [
+                    _entry_add_statement(selection, pk, 1, selection.points_for(vote_rank))
+                    for pk, vote_rank in sorted(_votes_of(ballot))
+                ],
+            )
     vote = Vote(
-        pk=row[0],
+        pk=inserted[0][0],
         ballot_id=ballot.pk,
         proposal_id=proposal.pk,
         rank=rank,
         cost=cost,
         created_at=created_at,
     )
-    was_counted = selection.counts(count)
-    if anonymous is not None and selection.anonymous_allowed:
-        ballot.anonymous = anonymous
-    _save_ballot(selection, ballot, count + 1, ballot.spent + cost)
-    if ballot.counted and not was_counted:
-        # The ballot reaches the minimum: every vote of it starts to count, in proposal order
-        # like every other transaction (no deadlock).
-        for pk, vote_rank in sorted(_votes_of(ballot)):
-            _entry_add(selection, pk, 1, selection.points_for(vote_rank))
-    elif ballot.counted:  # the usual case: only this proposal's counts change
-        _entry_add(selection, proposal.pk, 1, selection.points_for(rank))
-    else:  # under the minimum: the row exists, the counts wait
-        _entry_add(selection, proposal.pk, 0, 0)
     ballot.proposal = proposal  # for the caller's answer
     ballot.current_votes, ballot.votes_partial = [vote], True
     return ballot
@@ -435,53 +524,73 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
 
 def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
     _check_may_vote(user, selection, None, full=False)
-    seen.proposal = proposal = _share_rules(selection, user, proposal_id)
+    seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
+    proposal = seen.proposal
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
-    seen.ballot = ballot = _locked_ballot(selection, user, create=False)
-    if ballot is None:
+    seen.ballot = ballot = _ballot_read(selection, user, ballot_rows, create=False)
+    if ballot is None or ballot.votes_count == 0:
         _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
     count = ballot.votes_count
     was_counted, counted = selection.counts(count), selection.counts(count - 1)
+    if not selection.is_ranked and was_counted == counted:
+        # The usual case, in one round trip: only this proposal's counts change. If there was
+        # no such vote (nothing deleted), the refusal rolls the updates back.
+        ballot.votes_count, ballot.counted = count - 1, counted
+        ballot.updated_at, now = _db_now()
+        statements = [
+            (
+                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
+                "RETURNING id",
+                [ballot.pk, proposal_id],
+            ),
+            (
+                f"UPDATE {_T_BALLOT} SET votes_count = %s, counted = %s, updated_at = %s, "  # noqa: S608
+                f"spent = (SELECT COALESCE(SUM(cost), 0) FROM {_T_VOTE} WHERE ballot_id = %s) "
+                "WHERE id = %s RETURNING spent",
+                [ballot.votes_count, counted, now, ballot.pk, ballot.pk],
+            ),
+        ]
+        if was_counted:
+            sql, params = _entry_update_statement(selection, proposal_id, -1, 0)
+            # Only if the vote was there (the ballot, locked, now holds one vote fewer): the
+            # count of a proposal it never had must not go down before the refusal.
+            sql += f" AND (SELECT COUNT(*) FROM {_T_VOTE} WHERE ballot_id = %s) = %s"  # noqa: S608
+            statements.append((sql, [*params, ballot.pk, ballot.votes_count]))
+        with connection.cursor() as cursor:
+            deleted, spent = _batch(cursor, statements)[:2]
+        if not deleted:
+            _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+        ballot.spent = spent[0][0]
+        ballot.proposal = proposal  # for the caller's answer
+        ballot.current_votes, ballot.votes_partial = [], True
+        return ballot
+    # Other votes' counts change too (ranks move up, or the ballot drops under the minimum):
+    # from the whole ballot, before and after.
     with connection.cursor() as cursor:
-        if selection.is_ranked or was_counted != counted:
-            # Other votes' counts change too (ranks move up, or the ballot drops under the
-            # minimum): from the whole ballot, before and after.
-            votes = _votes_of(ballot)
-            removed = next((v for v in votes if v[0] == proposal_id), None)
-            if removed is None:
-                _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+        votes = _votes_of(ballot)
+        removed = next((v for v in votes if v[0] == proposal_id), None)
+        if removed is None:
+            _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+        cursor.execute(
+            f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
+            "RETURNING cost",
+            [ballot.pk, proposal_id],
+        )
+        (cost,) = cursor.fetchone()
+        removed_rank = removed[1]
+        after = [v for v in votes if v is not removed]
+        if selection.is_ranked and removed_rank is not None:
             cursor.execute(
-                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
-                "RETURNING cost",
-                [ballot.pk, proposal_id],
+                f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
+                "WHERE ballot_id = %s AND rank > %s",
+                [ballot.pk, removed_rank],
             )
-            (cost,) = cursor.fetchone()
-            removed_rank = removed[1]
-            after = [v for v in votes if v is not removed]
-            if selection.is_ranked and removed_rank is not None:
-                cursor.execute(
-                    f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
-                    "WHERE ballot_id = %s AND rank > %s",
-                    [ballot.pk, removed_rank],
-                )
-                after = [
-                    (pk, rank - 1 if rank is not None and rank > removed_rank else rank)
-                    for pk, rank in after
-                ]
-            before_counts = _contribution(selection, was_counted, votes)
-            after_counts = _contribution(selection, counted, after)
-        else:
-            cursor.execute(
-                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
-                "RETURNING cost",
-                [ballot.pk, proposal_id],
-            )
-            row = cursor.fetchone()
-            if row is None:
-                _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-            (cost,) = row
-            before_counts = {proposal_id: (1, 0)} if was_counted else {}
-            after_counts = {}
+            after = [
+                (pk, rank - 1 if rank is not None and rank > removed_rank else rank)
+                for pk, rank in after
+            ]
+        before_counts = _contribution(selection, was_counted, votes)
+        after_counts = _contribution(selection, counted, after)
     _save_ballot(selection, ballot, count - 1, ballot.spent - cost)
     _apply(selection, before_counts, after_counts)
     ballot.proposal = proposal  # for the caller's answer

@@ -13,14 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palabre.core import pagecache
 from palabre.core import permissions as core_permissions
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
@@ -60,15 +59,15 @@ def _resolve(request, slug, step_slug) -> tuple:
 # The vote endpoints' view of a step: its settings, step and project, kept a few seconds per
 # process (a national vote posts hundreds of votes a second to one step). Whatever a vote's
 # checks depend on (rules, requirements, dates) is read again, fresh, inside its transaction
-# by the service; the project's visibility, from here, is at most ACTION_MEMO_SECONDS old
-# (and as fresh as the page cache's version, which every content change bumps).
+# by the service; the project's visibility and the step's address, from here, are at most
+# ACTION_MEMO_SECONDS old.
 ACTION_MEMO_SECONDS = 5.0
 ACTION_MEMO_SIZE = 512
 _action_memo: dict[tuple, tuple[float, Selection]] = {}
 
 
 def _action_selection(slug: str, step_slug: str) -> Selection | None:
-    key = (slug, step_slug, pagecache.version())
+    key = (slug, step_slug)
     now = time.monotonic()
     hit = _action_memo.get(key)
     if hit is None or hit[0] < now:
@@ -203,6 +202,14 @@ def _login_first(request, fallback: str):
     return None
 
 
+def _answer_csrf_token(request) -> str:
+    """The token for the fragment's forms: the masked one the request came with (the CSRF
+    middleware has just checked it), else a new one. Masking a token draws 32 random
+    characters from the system: that is no work to repeat for every vote."""
+    sent = request.POST.get("csrfmiddlewaretoken", "")
+    return sent if len(sent) == CSRF_TOKEN_LENGTH else get_token(request)
+
+
 def _htmx_answer(request, project, step, selection, *, message, ok, fragment, extra=None):
     """The fragment the form targets, the counter and the status line (out of band)."""
     extra = dict(extra or {})
@@ -225,7 +232,7 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
         # Rendered without the context processors (organisation, messages…): a fragment uses
         # the user and the CSRF token, nothing of the page around it.
         "user": request.user,
-        "csrf_token": get_token(request),
+        "csrf_token": _answer_csrf_token(request),
         **extra,
     }
     return HttpResponse(get_template(fragment).render(context))
