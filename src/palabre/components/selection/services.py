@@ -12,6 +12,7 @@ deadlock on them.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -125,8 +126,44 @@ class _Candidate:
         self.pk, self.title, self.cost, self.reference = pk, title, cost, reference
 
 
-def _batch(cursor, statements: list[tuple[str, list]]) -> list[list[tuple]]:
-    """Run ``statements`` in order and return the rows of each.
+# Prepared statements of the vote path, per PostgreSQL connection: planning these statements
+# costs the database more than running them. Prepared on a connection's first vote (a prepared
+# statement outlives a rolled-back transaction), then run with EXECUTE.
+_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _named(name: str, sql: str, params: list) -> tuple[str, list, str]:
+    """A statement of the vote path that PostgreSQL keeps prepared under ``palabre_<name>``."""
+    return sql, params, f"palabre_{name}"
+
+
+def _execute_sql(cursor, statements) -> list[str]:
+    """The SQL to send for ``statements``: ``EXECUTE`` for the prepared ones (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return [statement[0] for statement in statements]
+    raw = connection.connection
+    done = _prepared_on.setdefault(raw, set())
+    missing = {st[2]: st[0] for st in statements if len(st) == 3 and st[2] not in done}
+    if missing:
+        prepare = []
+        for name, sql in missing.items():
+            parts = sql.split("%s")
+            numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
+            prepare.append(f"PREPARE {name} AS {numbered}")
+        cursor.execute("; ".join(prepare))
+        done.update(missing)
+    sent = []
+    for statement in statements:
+        if len(statement) == 3:
+            marks = ", ".join(["%s"] * len(statement[1]))
+            sent.append(f"EXECUTE {statement[2]}({marks})" if marks else f"EXECUTE {statement[2]}")
+        else:
+            sent.append(statement[0])
+    return sent
+
+
+def _batch(cursor, statements: list[tuple]) -> list[list[tuple]]:
+    """Run ``statements`` ((sql, params) or ``_named``) in order and return the rows of each.
 
     On PostgreSQL they go in one round trip (psycopg's client-side binding, Django's default,
     sends them as one query string); each is still a statement of its own, reading the rows
@@ -134,24 +171,22 @@ def _batch(cursor, statements: list[tuple[str, list]]) -> list[list[tuple]]:
     An error in one stops the rest and fails the transaction, as one by one.
     """
     options = connection.settings_dict.get("OPTIONS") or {}
+    sqls = _execute_sql(cursor, statements)
     if connection.vendor == "postgresql" and not options.get("server_side_binding"):
-        cursor.execute(
-            "; ".join(sql for sql, _ in statements),
-            [value for _, params in statements for value in params],
-        )
+        cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
         results = []
         while True:
             results.append(cursor.fetchall() if cursor.description else [])
             if not cursor.nextset():
                 return results
     results = []
-    for sql, params in statements:
-        cursor.execute(sql, params)
+    for sql, statement in zip(sqls, statements, strict=True):
+        cursor.execute(sql, statement[1])
         results.append(cursor.fetchall() if cursor.description else [])
     return results
 
 
-def _rules_lock_statements(selection: Selection) -> list[tuple[str, list]]:
+def _rules_lock_statements(selection: Selection) -> list[tuple]:
     """The rules' lock, shared, held until the end of the transaction (PostgreSQL).
 
     An organiser's change of rules takes the lock exclusively (``selection_save``): it waits
@@ -166,7 +201,7 @@ def _rules_lock_statements(selection: Selection) -> list[tuple[str, list]]:
     return [("SELECT pg_advisory_xact_lock_shared(%s, %s)", [RULES_LOCK, selection.pk])]
 
 
-def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tuple[str, list]:
+def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tuple:
     """Read, fresh, what the checks need and ``selection`` may hold stale (the views keep a
     step's settings a few seconds): the rules and requirements, the step's dates, whether
     ``user`` has a confirmed email, and the proposal ``proposal_id`` if it takes part in
@@ -193,7 +228,7 @@ def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tup
         ProposalsFrom.CHOSEN,
         selection.pk,
     ]
-    return sql, params
+    return _named("rules", sql, params)
 
 
 def _rules_read(selection: Selection, user, rows) -> _Candidate | None:
@@ -247,7 +282,7 @@ def _ballot_from_row(selection: Selection, user, row) -> Ballot:
     )
 
 
-def _ballot_statement(selection: Selection, user) -> tuple[str, list]:
+def _ballot_statement(selection: Selection, user) -> tuple:
     """The participant's ballot, locked until the end of the transaction.
 
     Its counts (``votes_count``, ``spent``) are read with the lock: on PostgreSQL a statement
@@ -255,7 +290,8 @@ def _ballot_statement(selection: Selection, user) -> tuple[str, list]:
     themselves are read, when needed, by a later statement (which sees them all).
     """
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return (
+    return _named(
+        "ballot",
         f"SELECT {_BALLOT_COLUMNS} FROM {_T_BALLOT} "  # noqa: S608 - our names only
         f"WHERE selection_id = %s AND user_id = %s{lock}",
         [selection.pk, user.pk],
@@ -278,16 +314,15 @@ def _ballot_read(selection: Selection, user, rows, *, create: bool) -> Ballot | 
             )
             row = cursor.fetchone()
             if row is None:
-                cursor.execute(*_ballot_statement(selection, user))
-                row = cursor.fetchone()
+                (rows,) = _batch(cursor, [_ballot_statement(selection, user)])
+                row = rows[0] if rows else None
     return _ballot_from_row(selection, user, row) if row is not None else None
 
 
 def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None:
     """The participant's ballot, locked until the end of the transaction (see above)."""
     with connection.cursor() as cursor:
-        cursor.execute(*_ballot_statement(selection, user))
-        rows = cursor.fetchall()
+        (rows,) = _batch(cursor, [_ballot_statement(selection, user)])
     return _ballot_read(selection, user, rows, create=create)
 
 
@@ -328,7 +363,8 @@ def _contribution(selection: Selection, counted: bool, votes) -> dict[int, tuple
 
 
 def _entry_update_statement(selection: Selection, pk: int, d_votes: int, d_points: int):
-    return (
+    return _named(
+        "entry_update",
         f"UPDATE {_T_ENTRY} SET votes_count = votes_count + %s, "  # noqa: S608 - our names
         "points = points + %s WHERE selection_id = %s AND proposal_id = %s",
         [d_votes, d_points, selection.pk, pk],
@@ -352,7 +388,8 @@ def _apply(selection: Selection, before: dict, after: dict) -> None:
 def _entry_add_statement(selection: Selection, proposal_id: int, votes: int, points: int):
     """Create the proposal's row in this vote if missing and add to its counts, at once."""
     _, now = _db_now()
-    return (
+    return _named(
+        "entry_add",
         f"INSERT INTO {_T_ENTRY} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
         "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
         "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
@@ -367,7 +404,8 @@ def _save_ballot_statement(selection: Selection, ballot: Ballot, votes_count: in
     ballot.spent = spent
     ballot.counted = selection.counts(votes_count)
     ballot.updated_at, now = _db_now()
-    return (
+    return _named(
+        "ballot_save",
         f"UPDATE {_T_BALLOT} SET votes_count = %s, spent = %s, counted = %s, "  # noqa: S608
         "anonymous = %s, updated_at = %s WHERE id = %s",
         [votes_count, spent, ballot.counted, ballot.anonymous, now, ballot.pk],
@@ -376,7 +414,7 @@ def _save_ballot_statement(selection: Selection, ballot: Ballot, votes_count: in
 
 def _save_ballot(selection: Selection, ballot: Ballot, votes_count: int, spent: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(*_save_ballot_statement(selection, ballot, votes_count, spent))
+        _batch(cursor, [_save_ballot_statement(selection, ballot, votes_count, spent)])
 
 
 def _has_voted_for(ballot: Ballot, proposal_id: int) -> bool:
@@ -469,7 +507,8 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
     if anonymous is not None and selection.anonymous_allowed:
         ballot.anonymous = anonymous
     statements = [
-        (
+        _named(
+            "vote_insert",
             f"INSERT INTO {_T_VOTE} (ballot_id, proposal_id, rank, cost, created_at) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (ballot_id, proposal_id) DO NOTHING "
             "RETURNING id",
@@ -538,12 +577,14 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
         ballot.votes_count, ballot.counted = count - 1, counted
         ballot.updated_at, now = _db_now()
         statements = [
-            (
+            _named(
+                "vote_delete",
                 f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
                 "RETURNING id",
                 [ballot.pk, proposal_id],
             ),
-            (
+            _named(
+                "ballot_after_delete",
                 f"UPDATE {_T_BALLOT} SET votes_count = %s, counted = %s, updated_at = %s, "  # noqa: S608
                 f"spent = (SELECT COALESCE(SUM(cost), 0) FROM {_T_VOTE} WHERE ballot_id = %s) "
                 "WHERE id = %s RETURNING spent",
@@ -551,11 +592,11 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
             ),
         ]
         if was_counted:
-            sql, params = _entry_update_statement(selection, proposal_id, -1, 0)
+            sql, params, _name = _entry_update_statement(selection, proposal_id, -1, 0)
             # Only if the vote was there (the ballot, locked, now holds one vote fewer): the
             # count of a proposal it never had must not go down before the refusal.
             sql += f" AND (SELECT COUNT(*) FROM {_T_VOTE} WHERE ballot_id = %s) = %s"  # noqa: S608
-            statements.append((sql, [*params, ballot.pk, ballot.votes_count]))
+            statements.append(_named("entry_after_delete", sql, [*params, ballot.pk, count - 1]))
         with connection.cursor() as cursor:
             deleted, spent = _batch(cursor, statements)[:2]
         if not deleted:
