@@ -173,11 +173,15 @@ def _batch(cursor, statements: list[tuple]) -> list[list[tuple]]:
     options = connection.settings_dict.get("OPTIONS") or {}
     sqls = _execute_sql(cursor, statements)
     if connection.vendor == "postgresql" and not options.get("server_side_binding"):
+        from psycopg.pq import ExecStatus
+
         cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
+        raw = cursor.cursor  # psycopg's own cursor: no column descriptions built to read rows
         results = []
         while True:
-            results.append(cursor.fetchall() if cursor.description else [])
-            if not cursor.nextset():
+            has_rows = raw.pgresult is not None and raw.pgresult.status == ExecStatus.TUPLES_OK
+            results.append(raw.fetchall() if has_rows else [])
+            if not raw.nextset():
                 return results
     results = []
     for sql, statement in zip(sqls, statements, strict=True):

@@ -4,7 +4,6 @@ counter and status line out of band, so the page does not reload."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import time
 
@@ -12,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db.models.base import ModelState
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -84,11 +85,20 @@ def _action_selection(slug: str, step_slug: str) -> Selection | None:
     if hit[1] is None:
         return None
     # A copy per request: the service refreshes the rules and dates on the object it is given.
-    selection = copy.copy(hit[1])
-    step = copy.copy(hit[1].step)
-    step.project = copy.copy(hit[1].step.project)
+    cached = hit[1]
+    selection, step, project = _clone(cached), _clone(cached.step), _clone(cached.step.project)
+    step.project = project
     selection.step = step
     return selection
+
+
+def _clone(instance):
+    """A shallow copy of a model instance, relations cache emptied (``copy.copy`` pickles)."""
+    clone = instance.__class__.__new__(instance.__class__)
+    clone.__dict__.update(instance.__dict__)
+    clone._state = ModelState()
+    clone._state.db, clone._state.adding = instance._state.db, False
+    return clone
 
 
 def _resolve_action(request, slug, step_slug) -> tuple:
@@ -210,6 +220,21 @@ def _answer_csrf_token(request) -> str:
     return sent if len(sent) == CSRF_TOKEN_LENGTH else get_token(request)
 
 
+class _FragmentUrls:
+    """The step's addresses a fragment may link to, reversed only if it does."""
+
+    def __init__(self, step) -> None:
+        self.step = step
+
+    @cached_property
+    def list(self) -> str:
+        return self.step.get_absolute_url()
+
+    @cached_property
+    def ballot(self) -> str:
+        return selection_url(self.step, "ballot")
+
+
 def _htmx_answer(request, project, step, selection, *, message, ok, fragment, extra=None):
     """The fragment the form targets, the counter and the status line (out of band)."""
     extra = dict(extra or {})
@@ -225,7 +250,7 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
         "selection": selection,
         "state": state,
         "voted": state.voted,
-        "urls": {"list": step.get_absolute_url(), "ballot": selection_url(step, "ballot")},
+        "urls": _FragmentUrls(step),
         "status_message": message,
         "status_ok": ok,
         "oob": True,
