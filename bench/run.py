@@ -261,7 +261,12 @@ def probe(env: dict, paths: list[str], slug: str) -> dict:
 
 
 def start_granian(
-    env: dict, port: int, workers: int, logfile: Path, cleanup: Cleanup
+    env: dict,
+    port: int,
+    workers: int,
+    logfile: Path,
+    cleanup: Cleanup,
+    blocking_threads: int = BLOCKING_THREADS,
 ) -> tuple[list[str], int]:
     """Start granian in its own session; return its command line and process group."""
     cmd = [
@@ -272,7 +277,7 @@ def start_granian(
         str(workers),
         # Bounded, as in production (README): each thread keeps its own database connection.
         "--blocking-threads",
-        str(BLOCKING_THREADS),
+        str(blocking_threads),
         "--host",
         HOST,
         "--port",

@@ -284,8 +284,6 @@ def bench(args, cleanup: Cleanup) -> int:
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONUNBUFFERED="1",
     )
-    if args.blocking_threads:
-        env["GRANIAN_BLOCKING_THREADS"] = str(args.blocking_threads)
     py = sys.executable
     foundation.run([py, "manage.py", "migrate", "--no-input", "-v0"], env=env)
     rules = {name: RULES[name] for name in args.rules}
@@ -302,7 +300,14 @@ def bench(args, cleanup: Cleanup) -> int:
     seed = json_line(out, "SEED-JSON ")
     foundation.run([py, "manage.py", "collectstatic", "--no-input", "-v0"], env=env)
     port = free_port()
-    server_cmd, pgid = start_granian(env, port, args.workers, tmp / "granian.log", cleanup)
+    server_cmd, pgid = start_granian(
+        env,
+        port,
+        args.workers,
+        tmp / "granian.log",
+        cleanup,
+        blocking_threads=args.blocking_threads or foundation.BLOCKING_THREADS,
+    )
 
     load_before = loadavg()
     other_cpu = foundation.OtherCpu(pgid, pgdir)
@@ -337,8 +342,7 @@ def bench(args, cleanup: Cleanup) -> int:
         "- database: PostgreSQL, throwaway cluster with durable defaults (fsync on)"
         + ("" if args.no_redis else "; Redis (cache and sessions, `REDIS_URL`) on 127.0.0.1"),
         f"- server: {tool_version([str(BIN / 'granian'), '--version'])}: "
-        f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false"
-        + (f", GRANIAN_BLOCKING_THREADS={args.blocking_threads}" if args.blocking_threads else ""),
+        f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false",
         f"- load: {tool_version(['wrk', '-v']).split(' Copyright')[0]}, "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s -s bench/selection.lua`"
         f" after a {args.warmup:g} s warm-up per rule; {args.participants} logged-in "

@@ -149,9 +149,13 @@ def organisation_context() -> dict:
     return data
 
 
+def organisation_memo_clear() -> None:
+    _organisation_memo[:] = [0.0, None]
+
+
 def organisation_context_forget() -> None:
     """After a change: this process reads the context again (the cache key is deleted)."""
-    _organisation_memo[:] = [0.0, None]
+    organisation_memo_clear()
     cache.delete(ORGANISATION_CACHE_KEY)
 
 

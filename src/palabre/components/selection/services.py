@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palabre.core import pagecache, phases
-from palabre.core.models import Step
+from palabre.core import permissions as core_permissions
+from palabre.core.models import Project, Step
 from palabre.core.services import action_log_record
 
 from . import permissions
@@ -137,21 +138,27 @@ def _named(name: str, sql: str, params: list) -> tuple[str, list, str]:
     return sql, params, f"palabre_{name}"
 
 
+def _client_side_binding() -> bool:
+    """PostgreSQL through psycopg's client-side binding (Django's default): the values are
+    written into the statement's text, so several statements can go in one string."""
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return connection.vendor == "postgresql" and not options.get("server_side_binding")
+
+
 def _execute_sql(cursor, statements) -> list[str]:
     """The SQL to send for ``statements``: ``EXECUTE`` for the prepared ones (PostgreSQL)."""
-    if connection.vendor != "postgresql":
+    if not _client_side_binding():
         return [statement[0] for statement in statements]
-    raw = connection.connection
-    done = _prepared_on.setdefault(raw, set())
-    missing = {st[2]: st[0] for st in statements if len(st) == 3 and st[2] not in done}
-    if missing:
-        prepare = []
-        for name, sql in missing.items():
+    done = _prepared_on.setdefault(connection.connection, set())
+    for statement in statements:
+        if len(statement) == 3 and statement[2] not in done:
+            sql, _params, name = statement
             parts = sql.split("%s")
             numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
-            prepare.append(f"PREPARE {name} AS {numbered}")
-        cursor.execute("; ".join(prepare))
-        done.update(missing)
+            # One at a time, each recorded once it exists: a prepared statement outlives the
+            # transaction, even one that fails after it.
+            cursor.execute(f"PREPARE {name} AS {numbered}")
+            done.add(name)
     sent = []
     for statement in statements:
         if len(statement) == 3:
@@ -170,9 +177,8 @@ def _batch(cursor, statements: list[tuple]) -> list[list[tuple]]:
     as they are when it starts (READ COMMITTED), after the locks the previous ones waited for.
     An error in one stops the rest and fails the transaction, as one by one.
     """
-    options = connection.settings_dict.get("OPTIONS") or {}
     sqls = _execute_sql(cursor, statements)
-    if connection.vendor == "postgresql" and not options.get("server_side_binding"):
+    if _client_side_binding():
         from psycopg.pq import ExecStatus
 
         cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
@@ -214,11 +220,12 @@ def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tup
 
     columns = ", ".join(f"s.{name}" for name in RULE_FIELDS)
     sql = (
-        f"SELECT {columns}, st.starts_at, st.ends_at, "  # noqa: S608 - our names only
+        f"SELECT {columns}, st.starts_at, st.ends_at, pr.visibility, pr.published_at, "  # noqa: S608 - our names only
         f"EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e "
         "WHERE e.user_id = %s AND e.verified), "
         "p.id, p.title, p.cost, p.reference "
         f"FROM {_T_SELECTION} s JOIN {Step._meta.db_table} st ON st.id = s.step_id "
+        f"JOIN {Project._meta.db_table} pr ON pr.id = st.project_id "
         f"LEFT JOIN {Proposal._meta.db_table} p ON p.id = %s AND p.collect_id = s.collect_id "
         "AND p.published AND p.trashed_at IS NULL AND p.state = %s "
         f"AND (s.proposals_from <> %s OR EXISTS (SELECT 1 FROM {_T_ENTRY} sp "
@@ -245,11 +252,26 @@ def _rules_read(selection: Selection, user, rows) -> _Candidate | None:
         setattr(selection, name, value)
     selection.anonymous_allowed = bool(selection.anonymous_allowed)
     selection.require_confirmed_email = bool(selection.require_confirmed_email)
-    selection.step.starts_at, selection.step.ends_at = _datetime(row[n]), _datetime(row[n + 1])
+    step = selection.step
+    step.starts_at, step.ends_at = _datetime(row[n]), _datetime(row[n + 1])
+    step.project.visibility, step.project.published_at = row[n + 2], _datetime(row[n + 3])
     if user is not None and user.is_authenticated:
-        user._palabre_email_confirmed = bool(row[n + 2])
-    pk, title, cost, reference = row[n + 3 :]
+        user._palabre_email_confirmed = bool(row[n + 4])
+    pk, title, cost, reference = row[n + 5 :]
     return _Candidate(pk, title, cost, reference) if pk is not None else None
+
+
+def _check_logged_in(user) -> None:
+    if not user.is_authenticated:
+        _refuse(_("Connectez-vous ou créez un compte pour participer."), "login")
+
+
+def _check_project_visible(user, selection: Selection) -> None:
+    """The project, as just read, may still be seen by ``user`` (it may have become a draft
+    or restricted since the caller resolved it)."""
+    decision = core_permissions.project_view(user, selection.step.project)
+    if not decision:
+        _refuse(str(decision.reason), "not_visible")
 
 
 def _share_rules(selection: Selection, user=None, proposal_id: int | None = None):
@@ -462,9 +484,10 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
 
 
 def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _Seen):
-    _check_may_vote(user, selection, None, full=False)
+    _check_logged_in(user)
     seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
     proposal = seen.proposal
+    _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
     if proposal is None:
         _refuse(_("Cette proposition ne fait pas partie du vote."), "not_candidate")
@@ -566,9 +589,10 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
 
 
 def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
-    _check_may_vote(user, selection, None, full=False)
+    _check_logged_in(user)
     seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
     proposal = seen.proposal
+    _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
     seen.ballot = ballot = _ballot_read(selection, user, ballot_rows, create=False)
     if ballot is None or ballot.votes_count == 0:
@@ -578,8 +602,7 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
     if not selection.is_ranked and was_counted == counted:
         # The usual case, in one round trip: only this proposal's counts change. If there was
         # no such vote (nothing deleted), the refusal rolls the updates back.
-        ballot.votes_count, ballot.counted = count - 1, counted
-        ballot.updated_at, now = _db_now()
+        updated_at, now = _db_now()
         statements = [
             _named(
                 "vote_delete",
@@ -592,7 +615,7 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
                 f"UPDATE {_T_BALLOT} SET votes_count = %s, counted = %s, updated_at = %s, "  # noqa: S608
                 f"spent = (SELECT COALESCE(SUM(cost), 0) FROM {_T_VOTE} WHERE ballot_id = %s) "
                 "WHERE id = %s RETURNING spent",
-                [ballot.votes_count, counted, now, ballot.pk, ballot.pk],
+                [count - 1, counted, now, ballot.pk, ballot.pk],
             ),
         ]
         if was_counted:
@@ -603,8 +626,9 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
             statements.append(_named("entry_after_delete", sql, [*params, ballot.pk, count - 1]))
         with connection.cursor() as cursor:
             deleted, spent = _batch(cursor, statements)[:2]
-        if not deleted:
+        if not deleted:  # the ballot keeps the counts read with its lock (for the answer)
             _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
+        ballot.votes_count, ballot.counted, ballot.updated_at = count - 1, counted, updated_at
         ballot.spent = spent[0][0]
         ballot.proposal = proposal  # for the caller's answer
         ballot.current_votes, ballot.votes_partial = [], True
@@ -646,9 +670,11 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
 @transaction.atomic
 def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -> Ballot:
     """Ranked votes: move a proposal one rank ``up`` (towards 1) or ``down``."""
+    _check_logged_in(user)
     _share_rules(selection)
     if not selection.is_ranked:
         _refuse(_("Ce vote n'est pas un classement."), "not_ranked")
+    _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)
     ballot = _locked_ballot(selection, user, create=False)
     votes = sorted(ballot.votes.all(), key=lambda v: v.rank) if ballot is not None else []

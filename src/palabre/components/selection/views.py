@@ -92,6 +92,11 @@ def _action_selection(slug: str, step_slug: str) -> Selection | None:
     return selection
 
 
+def action_memo_clear() -> None:
+    """Forget every step kept by the vote endpoints (tests; a process sees changes in 5 s)."""
+    _action_memo.clear()
+
+
 def _clone(instance):
     """A shallow copy of a model instance, relations cache emptied (``copy.copy`` pickles)."""
     clone = instance.__class__.__new__(instance.__class__)
@@ -123,9 +128,12 @@ def _resolve_action(request, slug, step_slug) -> tuple:
 
 def _pk(value) -> int:
     try:
-        return int(value)
+        pk = int(value)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+    if not 0 < pk < 2**63:  # the database's key range: beyond it, nothing to find
+        raise Http404
+    return pk
 
 
 # Refusals of ``vote_cast``/``vote_remove`` that mean "this proposal is not in the ballot".

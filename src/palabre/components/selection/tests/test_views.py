@@ -372,3 +372,48 @@ def test_htmx_unvote_from_my_votes_of_a_proposal_withdrawn_since(client, partici
     assert "Votre vote est retiré." in html and f'id="vote-{p2.pk}"' in html
     assert f'id="vote-{p1.pk}"' not in html
     assert list(Vote.objects.values_list("proposal_id", flat=True)) == [p2.pk]
+
+
+def test_htmx_refusals_answer_with_the_ballot_as_it_stands(client, participant):
+    """A refused vote or unvote shows the counts the ballot really has (read with its lock)."""
+    selection = make_selection(vote_type="simple", votes_max=3)
+    p1, p2, p3, p4, _ = proposals(selection)
+    client.force_login(participant)
+    vote = url(selection, "vote", p1.pk)
+    assert client.post(vote, {"action": "vote"}, HTTP_HX_REQUEST="true").status_code == 200
+    # Taking back a vote never given: refused, and the ballot still has its one vote.
+    html = client.post(
+        url(selection, "vote", p2.pk), {"action": "unvote"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Vous n&#x27;avez pas voté pour cette proposition" in html
+    assert "2 votes restants sur 3" in html
+    for proposal in (p2, p3):
+        client.post(url(selection, "vote", proposal.pk), {"action": "vote"}, HTTP_HX_REQUEST="true")
+    html = client.post(
+        url(selection, "vote", p4.pk), {"action": "vote"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Limite atteinte" in html and re.search(r"\b0 votes? restants? sur 3", html)
+    assert f'id="vote-{p4.pk}"' in html and "Retirer mon vote" not in html
+
+
+def test_a_project_unpublished_a_moment_ago_takes_no_more_votes(client, participant):
+    """The vote endpoints keep a step's settings a few seconds; the service reads the
+    project's visibility again inside the vote's transaction."""
+    selection = make_selection(vote_type="simple", votes_max=3)
+    p1, p2, *_ = proposals(selection)
+    client.force_login(participant)
+    client.post(url(selection, "vote", p1.pk), {"action": "vote"}, HTTP_HX_REQUEST="true")
+    project = selection.step.project
+    type(project).objects.filter(pk=project.pk).update(visibility=project.Visibility.DRAFT)
+    html = client.post(
+        url(selection, "vote", p2.pk), {"action": "vote"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "pas encore publié" in html and "vote-status__error" in html
+    assert not Vote.objects.filter(proposal=p2).exists()
+
+
+def test_a_proposal_number_beyond_the_key_range_is_not_found(client, participant):
+    selection = make_selection(vote_type="simple", votes_max=3)
+    client.force_login(participant)
+    response = client.post(url(selection, "vote", 2**70), {"action": "vote"})
+    assert response.status_code == 404
