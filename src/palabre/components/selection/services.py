@@ -397,8 +397,8 @@ def _entry_update_statement(selection: Selection, pk: int, d_votes: int, d_point
     )
 
 
-def _apply(selection: Selection, before: dict, after: dict) -> None:
-    """Update the cached counts by the difference, in proposal order (no deadlock)."""
+def _apply_statements(selection: Selection, before: dict, after: dict) -> list[tuple]:
+    """The updates of the cached counts by the difference, in proposal order (no deadlock)."""
     statements = []
     for pk in sorted(set(before) | set(after)):
         votes_before, points_before = before.get(pk, (0, 0))
@@ -406,7 +406,12 @@ def _apply(selection: Selection, before: dict, after: dict) -> None:
         d_votes, d_points = votes_after - votes_before, points_after - points_before
         if d_votes or d_points:
             statements.append(_entry_update_statement(selection, pk, d_votes, d_points))
-    if statements:
+    return statements
+
+
+def _apply(selection: Selection, before: dict, after: dict) -> None:
+    """Update the cached counts by the difference, in proposal order (no deadlock)."""
+    if statements := _apply_statements(selection, before, after):
         with connection.cursor() as cursor:
             _batch(cursor, statements)
 
@@ -634,34 +639,47 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
         ballot.current_votes, ballot.votes_partial = [], True
         return ballot
     # Other votes' counts change too (ranks move up, or the ballot drops under the minimum):
-    # from the whole ballot, before and after.
+    # from the whole ballot, read after its lock, before and after; then every write at once.
     with connection.cursor() as cursor:
-        votes = _votes_of(ballot)
-        removed = next((v for v in votes if v[0] == proposal_id), None)
+        cursor.execute(
+            f"SELECT proposal_id, rank, cost FROM {_T_VOTE} WHERE ballot_id = %s",  # noqa: S608
+            [ballot.pk],
+        )
+        rows = cursor.fetchall()
+        removed = next((row for row in rows if row[0] == proposal_id), None)
         if removed is None:
             _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-        cursor.execute(
-            f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
-            "RETURNING cost",
-            [ballot.pk, proposal_id],
-        )
-        (cost,) = cursor.fetchone()
-        removed_rank = removed[1]
-        after = [v for v in votes if v is not removed]
+        _pk, removed_rank, cost = removed
+        votes = [(pk, rank) for pk, rank, _cost in rows]
+        after = [(pk, rank) for pk, rank, _cost in rows if pk != proposal_id]
+        statements = [
+            _named(
+                "vote_delete",
+                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
+                "RETURNING id",
+                [ballot.pk, proposal_id],
+            )
+        ]
         if selection.is_ranked and removed_rank is not None:
-            cursor.execute(
-                f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
-                "WHERE ballot_id = %s AND rank > %s",
-                [ballot.pk, removed_rank],
+            statements.append(
+                _named(
+                    "ranks_up",
+                    f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
+                    "WHERE ballot_id = %s AND rank > %s",
+                    [ballot.pk, removed_rank],
+                )
             )
             after = [
                 (pk, rank - 1 if rank is not None and rank > removed_rank else rank)
                 for pk, rank in after
             ]
-        before_counts = _contribution(selection, was_counted, votes)
-        after_counts = _contribution(selection, counted, after)
-    _save_ballot(selection, ballot, count - 1, ballot.spent - cost)
-    _apply(selection, before_counts, after_counts)
+        statements.append(_save_ballot_statement(selection, ballot, count - 1, ballot.spent - cost))
+        statements += _apply_statements(
+            selection,
+            _contribution(selection, was_counted, votes),
+            _contribution(selection, counted, after),
+        )
+        _batch(cursor, statements)
     ballot.proposal = proposal  # for the caller's answer
     ballot.current_votes, ballot.votes_partial = [], True
     return ballot

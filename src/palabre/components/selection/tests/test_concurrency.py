@@ -283,3 +283,44 @@ def test_a_vote_that_waited_for_a_rule_change_is_judged_by_the_new_rules(db):
     assert ballot.votes_count == 1 and not ballot.counted, "1 vote, under the new minimum of 2"
     assert SelectionProposal.objects.get(proposal=target).votes_count == 0
     assert_invariants(Selection.objects.get(pk=selection.pk))
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"vote_type": "ranked", "votes_max": 4, "votes_min": 2},
+        {"vote_type": "simple", "votes_max": 3, "votes_min": 2},
+        {"vote_type": "budget", "budget": 5_000, "votes_min": 2},
+    ],
+    ids=["ranked", "simple", "budget"],
+)
+def test_mixed_votes_takebacks_and_moves_of_three_participants_at_once(rules):
+    """Rounds of 18 simultaneous casts, takebacks and moves by three participants, with a
+    minimum: ballots cross it both ways, ranks move up on takebacks, and after each round
+    every rule and count holds."""
+    import random
+
+    selection = make_selection(n=6, costs=[1_000, 1_500, 2_000, 2_500, 700, 300], **rules)
+    targets = proposals(selection)
+    users = [verified_user(username=f"mixed{i}") for i in range(3)]
+    rng = random.Random(7)
+
+    def job(user, proposal, draw):
+        if draw < 0.5:
+            return lambda: services.vote_cast(
+                user=user, selection=selection, proposal_id=proposal.pk
+            )
+        if draw < 0.85 or not selection.is_ranked:
+            return lambda: services.vote_remove(
+                user=user, selection=selection, proposal_id=proposal.pk
+            )
+        direction = rng.choice(["up", "down"])
+        return lambda: services.vote_move(
+            user=user, selection=selection, proposal_id=proposal.pk, direction=direction
+        )
+
+    for _round in range(12):
+        jobs = [job(rng.choice(users), rng.choice(targets), rng.random()) for _ in range(18)]
+        outcomes = run_at_once(jobs)
+        assert not [o for o in outcomes if o.startswith("error")], outcomes
+        assert_invariants(selection)
