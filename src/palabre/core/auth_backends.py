@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.expressions import Col
 
+from .sql import batch, named
+
 _statements: dict[str, tuple] = {}
 
 
@@ -50,10 +52,10 @@ def load_user(user_id):
     connection = connections[DEFAULT_DB_ALIAS]
     sql, names, columns = _statement(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
+        (rows,) = batch(cursor, [named("session_user", sql, [pk])], connection)
+    if not rows:
         return None
+    (row,) = rows
     values = []
     for value, (expression, converters) in zip(row, columns, strict=True):
         for converter in converters:

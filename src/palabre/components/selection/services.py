@@ -12,7 +12,6 @@ deadlock on them.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -27,6 +26,8 @@ from palabre.core import pagecache, phases
 from palabre.core import permissions as core_permissions
 from palabre.core.models import Project, Step
 from palabre.core.services import action_log_record
+from palabre.core.sql import batch as _batch
+from palabre.core.sql import named as _named
 
 from . import permissions
 from .formatting import euros
@@ -127,75 +128,6 @@ class _Candidate:
         self.pk, self.title, self.cost, self.reference = pk, title, cost, reference
 
 
-# Prepared statements of the vote path, per PostgreSQL connection: planning these statements
-# costs the database more than running them. Prepared on a connection's first vote (a prepared
-# statement outlives a rolled-back transaction), then run with EXECUTE.
-_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _named(name: str, sql: str, params: list) -> tuple[str, list, str]:
-    """A statement of the vote path that PostgreSQL keeps prepared under ``palabre_<name>``."""
-    return sql, params, f"palabre_{name}"
-
-
-def _client_side_binding() -> bool:
-    """PostgreSQL through psycopg's client-side binding (Django's default): the values are
-    written into the statement's text, so several statements can go in one string."""
-    options = connection.settings_dict.get("OPTIONS") or {}
-    return connection.vendor == "postgresql" and not options.get("server_side_binding")
-
-
-def _execute_sql(cursor, statements) -> list[str]:
-    """The SQL to send for ``statements``: ``EXECUTE`` for the prepared ones (PostgreSQL)."""
-    if not _client_side_binding():
-        return [statement[0] for statement in statements]
-    done = _prepared_on.setdefault(connection.connection, set())
-    for statement in statements:
-        if len(statement) == 3 and statement[2] not in done:
-            sql, _params, name = statement
-            parts = sql.split("%s")
-            numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
-            # One at a time, each recorded once it exists: a prepared statement outlives the
-            # transaction, even one that fails after it.
-            cursor.execute(f"PREPARE {name} AS {numbered}")
-            done.add(name)
-    sent = []
-    for statement in statements:
-        if len(statement) == 3:
-            marks = ", ".join(["%s"] * len(statement[1]))
-            sent.append(f"EXECUTE {statement[2]}({marks})" if marks else f"EXECUTE {statement[2]}")
-        else:
-            sent.append(statement[0])
-    return sent
-
-
-def _batch(cursor, statements: list[tuple]) -> list[list[tuple]]:
-    """Run ``statements`` ((sql, params) or ``_named``) in order and return the rows of each.
-
-    On PostgreSQL they go in one round trip (psycopg's client-side binding, Django's default,
-    sends them as one query string); each is still a statement of its own, reading the rows
-    as they are when it starts (READ COMMITTED), after the locks the previous ones waited for.
-    An error in one stops the rest and fails the transaction, as one by one.
-    """
-    sqls = _execute_sql(cursor, statements)
-    if _client_side_binding():
-        from psycopg.pq import ExecStatus
-
-        cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
-        raw = cursor.cursor  # psycopg's own cursor: no column descriptions built to read rows
-        results = []
-        while True:
-            has_rows = raw.pgresult is not None and raw.pgresult.status == ExecStatus.TUPLES_OK
-            results.append(raw.fetchall() if has_rows else [])
-            if not raw.nextset():
-                return results
-    results = []
-    for sql, statement in zip(sqls, statements, strict=True):
-        cursor.execute(sql, statement[1])
-        results.append(cursor.fetchall() if cursor.description else [])
-    return results
-
-
 def _rules_lock_statements(selection: Selection) -> list[tuple]:
     """The rules' lock, shared, held until the end of the transaction (PostgreSQL).
 
@@ -208,7 +140,8 @@ def _rules_lock_statements(selection: Selection) -> list[tuple]:
     """
     if connection.vendor != "postgresql":
         return []
-    return [("SELECT pg_advisory_xact_lock_shared(%s, %s)", [RULES_LOCK, selection.pk])]
+    lock = "SELECT pg_advisory_xact_lock_shared(%s, %s)"
+    return [_named("rules_lock", lock, [RULES_LOCK, selection.pk])]
 
 
 def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tuple:
