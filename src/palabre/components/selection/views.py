@@ -59,9 +59,9 @@ def _resolve(request, slug, step_slug) -> tuple:
 
 # The vote endpoints' view of a step: its settings, step and project, kept a few seconds per
 # process (a national vote posts hundreds of votes a second to one step). Whatever a vote's
-# checks depend on (rules, requirements, dates) is read again, fresh, inside its transaction
-# by the service; the project's visibility and the step's address, from here, are at most
-# ACTION_MEMO_SECONDS old.
+# checks depend on (rules, requirements, dates, the project's visibility) is read again,
+# fresh, inside its transaction by the service; only the step's address and the early
+# refusal below are up to ACTION_MEMO_SECONDS old.
 ACTION_MEMO_SECONDS = 5.0
 ACTION_MEMO_SIZE = 512
 _action_memo: dict[tuple, tuple[float, Selection]] = {}
@@ -223,7 +223,9 @@ def _login_first(request, fallback: str):
 def _answer_csrf_token(request) -> str:
     """The token for the fragment's forms: the masked one the request came with (the CSRF
     middleware has just checked it), else a new one. Masking a token draws 32 random
-    characters from the system: that is no work to repeat for every vote."""
+    characters from the system: no work to repeat for every vote. Echoing it gives nothing
+    away: this answer exists only for a request that already carried the token, which a
+    cross-site page cannot send (so no BREACH-style guessing through it)."""
     sent = request.POST.get("csrfmiddlewaretoken", "")
     return sent if len(sent) == CSRF_TOKEN_LENGTH else get_token(request)
 
