@@ -81,3 +81,21 @@ class PageFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Page {n}")
     slug = factory.Sequence(lambda n: f"page-{n}")
     body = "<p>Contenu</p>"
+
+
+def verified_user(**kwargs):
+    """A participant whose email address is confirmed (may vote, is published at once)."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(**kwargs)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def unverified_user(**kwargs):
+    """A participant who signed up but has not clicked the confirmation link yet."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(**kwargs)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    return user

@@ -5,25 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import caches
 from django.utils import timezone
 
 from palabre.components.collect import services
 from palabre.components.collect.models import Preset, Proposal
-from palabre.core.tests.factories import DistrictFactory, StepFactory, ThemeFactory, UserFactory
+from palabre.core.tests.factories import DistrictFactory, StepFactory, ThemeFactory
 
-
-def verified_user(**kwargs):
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def unverified_user(**kwargs):
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
-    return user
+# Shared helpers, imported by this component's tests from here.
+from palabre.core.tests.factories import unverified_user as unverified_user
+from palabre.core.tests.factories import verified_user as verified_user
 
 
 def close_step(step) -> None:

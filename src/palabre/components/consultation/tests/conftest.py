@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import factory
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -25,6 +24,10 @@ from palabre.components.consultation.models import (
     Version,
 )
 from palabre.core.tests.factories import StepFactory, UserFactory
+
+# Shared helpers, imported by this component's tests from here.
+from palabre.core.tests.factories import unverified_user as unverified_user
+from palabre.core.tests.factories import verified_user as verified_user
 
 __all__ = [
     "ArgumentFactory",
@@ -107,20 +110,6 @@ class SourceFactory(_ContributionFactory):
     title = factory.Sequence(lambda n: f"Rapport {n}")
     link = factory.Sequence(lambda n: f"https://example.org/rapport-{n}")
     category = Source.Category.STUDY
-
-
-def verified_user(**kwargs):
-    """A participant whose email address is confirmed (may vote, is published at once)."""
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def unverified_user(**kwargs):
-    """A participant who signed up but has not clicked the confirmation link yet."""
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
-    return user
 
 
 def close_step(step) -> None:

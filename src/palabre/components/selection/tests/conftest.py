@@ -9,26 +9,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
 from palabre.components.collect.models import Collect, Proposal
 from palabre.components.selection.models import Selection
-from palabre.core.tests.factories import ProjectFactory, StepFactory, UserFactory
+from palabre.core.tests.factories import ProjectFactory, StepFactory
+
+# Shared helpers, imported by this component's tests from here.
+from palabre.core.tests.factories import verified_user as verified_user
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="real concurrency needs PostgreSQL (SQLite serialises writers); "
     ".ci/run runs this on PostgreSQL",
 )
-
-
-def verified_user(**kwargs):
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 def make_collect(project=None, *, n: int = 5, costs=None, prefix: str = "BP") -> Collect:
