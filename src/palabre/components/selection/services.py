@@ -381,6 +381,14 @@ def _save_ballot(selection: Selection, ballot: Ballot, votes_count: int, spent: 
         _batch(cursor, [_save_ballot_statement(selection, ballot, votes_count, spent)])
 
 
+def _vote_delete_statement(ballot: Ballot, proposal_id: int):
+    return _named(
+        "vote_delete",
+        f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s RETURNING id",  # noqa: S608
+        [ballot.pk, proposal_id],
+    )
+
+
 def _has_voted_for(ballot: Ballot, proposal_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -542,12 +550,7 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
         # no such vote (nothing deleted), the refusal rolls the updates back.
         updated_at, now = _db_now()
         statements = [
-            _named(
-                "vote_delete",
-                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
-                "RETURNING id",
-                [ballot.pk, proposal_id],
-            ),
+            _vote_delete_statement(ballot, proposal_id),
             _named(
                 "ballot_after_delete",
                 f"UPDATE {_T_BALLOT} SET votes_count = %s, counted = %s, updated_at = %s, "  # noqa: S608
@@ -585,14 +588,7 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
         _pk, removed_rank, cost = removed
         votes = [(pk, rank) for pk, rank, _cost in rows]
         after = [(pk, rank) for pk, rank, _cost in rows if pk != proposal_id]
-        statements = [
-            _named(
-                "vote_delete",
-                f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s "  # noqa: S608
-                "RETURNING id",
-                [ballot.pk, proposal_id],
-            )
-        ]
+        statements = [_vote_delete_statement(ballot, proposal_id)]
         if selection.is_ranked and removed_rank is not None:
             statements.append(
                 _named(
