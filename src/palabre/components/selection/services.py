@@ -1,12 +1,15 @@
 """Writes of the selection step (house rule 3): keyword-only, one transaction each.
 
 Every write to a ballot starts by locking the participant's ``Ballot`` row
-(``select_for_update``, created on the first vote): two browsers of one participant voting at
+(``SELECT … FOR UPDATE``, created on the first vote): two browsers of one participant voting at
 the same instant are serialised there, so the limit and the budget are checked against the
 ballot as it really is. The proposals' cached counts are updated in the same transaction, from
 the difference between what the ballot contributed before and after the change (a ballot under
 the minimum contributes nothing), entries in proposal order so that transactions never
 deadlock on them.
+
+``vote_cast`` and ``vote_remove``, the hot path, are a few SQL statements sent in two batches
+(``core/sql.py``: one round trip each, prepared on PostgreSQL); the other writes use the ORM.
 """
 
 from __future__ import annotations
