@@ -132,7 +132,7 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
 
 
 def bench(args, cleanup: Cleanup) -> int:
-    tmp, pgdir, env = steppages.prepare(args, cleanup)
+    tmp, pgdir, env = foundation.prepare(cleanup, db=args.db, page_cache=not args.no_page_cache)
 
     started = time.monotonic()
     py = sys.executable

@@ -185,6 +185,43 @@ def start_redis(cleanup: Cleanup) -> str:
         time.sleep(0.1)
 
 
+def prepare(
+    cleanup: Cleanup,
+    *,
+    db: str = "postgres",
+    page_cache: bool = True,
+    redis: bool = False,
+    prefix: str = "palabre-bench-",
+) -> tuple[Path, str | None, dict]:
+    """A temporary directory, the database (PostgreSQL cluster or SQLite file), Redis if
+    asked, and the environment of every command and of the server."""
+    if not shutil.which("wrk"):
+        raise BenchError("wrk is missing: run `make bench`, or scripts/system-deps wrk")
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
+    if db == "postgres":
+        database_url, pgdir = start_postgres(cleanup)
+    else:
+        database_url, pgdir = f"sqlite:///{tmp / 'bench.sqlite3'}", None
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    if redis:  # as in production with several processes (README)
+        env["REDIS_URL"] = start_redis(cleanup)
+    env.update(
+        DATABASE_URL=database_url,
+        PALABRE_VAR_DIR=str(tmp / "var"),
+        DJANGO_SETTINGS_MODULE="palabre.settings.base",
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS=HOST,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        PYTHONUNBUFFERED="1",
+    )
+    if not page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
+    say(f"database: {database_url}")
+    return tmp, pgdir, env
+
+
 ANALYZE = """
 from django.db import connection
 with connection.cursor() as cursor:
@@ -670,30 +707,7 @@ def parse_args(argv=None):
 
 
 def bench(args, cleanup: Cleanup) -> int:
-    if not shutil.which("wrk"):
-        raise BenchError("wrk is missing: run `make bench`, or scripts/system-deps wrk")
-    tmp = Path(tempfile.mkdtemp(prefix="palabre-bench-"))
-    cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
-
-    if args.db == "postgres":
-        database_url, pgdir = start_postgres(cleanup)
-    else:
-        database_url, pgdir = f"sqlite:///{tmp / 'bench.sqlite3'}", None
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DATABASE_URL=database_url,
-        PALABRE_VAR_DIR=str(tmp / "var"),
-        DJANGO_SETTINGS_MODULE="palabre.settings.base",
-        DEBUG="false",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS=HOST,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PYTHONUNBUFFERED="1",
-    )
-    if args.no_page_cache:
-        env["PAGE_CACHE_SECONDS"] = "0"
-    say(f"database: {database_url}")
-
+    tmp, pgdir, env = prepare(cleanup, db=args.db, page_cache=not args.no_page_cache)
     started = time.monotonic()
     run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env)
     run(

@@ -26,10 +26,8 @@ import json
 import os
 import platform
 import secrets
-import shutil
 import string
 import sys
-import tempfile
 from pathlib import Path
 
 import run as foundation  # bench/run.py: servers, cleanup, helpers
@@ -38,7 +36,6 @@ from run import (
     HOST,
     ROOT,
     TRIVIAL,
-    BenchError,
     Cleanup,
     cpu_model,
     fmt_ms,
@@ -47,7 +44,6 @@ from run import (
     parse_wrk,
     say,
     start_granian,
-    start_postgres,
     tool_version,
 )
 from steppages import json_line, loadavg
@@ -266,23 +262,8 @@ def counts_line(out: str) -> dict:
 
 
 def bench(args, cleanup: Cleanup) -> int:
-    if not shutil.which("wrk"):
-        raise BenchError("wrk is missing: scripts/system-deps wrk")
-    tmp = Path(tempfile.mkdtemp(prefix="palabre-bench-vote-"))
-    cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
-    database_url, pgdir = start_postgres(cleanup)
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    if not args.no_redis:  # as in production with several processes (README)
-        env["REDIS_URL"] = foundation.start_redis(cleanup)
-    env.update(
-        DATABASE_URL=database_url,
-        PALABRE_VAR_DIR=str(tmp / "var"),
-        DJANGO_SETTINGS_MODULE="palabre.settings.base",
-        DEBUG="false",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS=HOST,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PYTHONUNBUFFERED="1",
+    tmp, pgdir, env = foundation.prepare(
+        cleanup, redis=not args.no_redis, prefix="palabre-bench-vote-"
     )
     py = sys.executable
     foundation.run([py, "manage.py", "migrate", "--no-input", "-v0"], env=env)

@@ -11,15 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
-import shutil
-import tempfile
-from pathlib import Path
 
 import run as foundation  # bench/run.py: servers, load, parsing
 from run import (
     BAR,
-    HOST,
     ROOT,
     TRIVIAL,
     BenchError,
@@ -31,7 +26,6 @@ from run import (
     measure,
     say,
     start_granian,
-    start_postgres,
 )
 
 # Query counts: each request from a fresh client (no cookie, as wrk), after one request that
@@ -98,35 +92,6 @@ def loadavg() -> str:
         return " / ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "n/a"
-
-
-def prepare(args, cleanup: Cleanup) -> tuple[Path, Path | None, dict]:
-    """A temporary directory, the database (PostgreSQL cluster or SQLite file) and the
-    environment of every command and of the server."""
-    if not shutil.which("wrk"):
-        raise BenchError("wrk is missing: run `make bench`, or scripts/system-deps wrk")
-    tmp = Path(tempfile.mkdtemp(prefix="palabre-bench-"))
-    cleanup.push("remove the temporary directory", lambda: shutil.rmtree(tmp, ignore_errors=True))
-    if args.db == "postgres":
-        database_url, pgdir = start_postgres(cleanup)
-    else:
-        database_url, pgdir = f"sqlite:///{tmp / 'bench.sqlite3'}", None
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DATABASE_URL=database_url,
-        PALABRE_VAR_DIR=str(tmp / "var"),
-        DJANGO_SETTINGS_MODULE="palabre.settings.base",
-        DEBUG="false",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS=HOST,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PYTHONUNBUFFERED="1",
-    )
-    if args.no_page_cache:
-        env["PAGE_CACHE_SECONDS"] = "0"
-    say(f"database: {database_url}")
-
-    return tmp, pgdir, env
 
 
 def measure_pages(
