@@ -1,3 +1,10 @@
+from http import HTTPStatus
+
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -30,4 +37,56 @@ class OrganisationLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+# Response attributes through which django-csp's decorators change one response's policy.
+_CSP_PER_RESPONSE = tuple(
+    f"_csp_{part}{suffix}"
+    for part in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
+)
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, with the site's policy built once per settings.
+
+    django-csp builds both headers (enforced and report-only) from the settings for every
+    response: a dozen directives copied and joined, on every page and every vote. A response
+    that no decorator changes and whose request used no nonce gets the same headers each time,
+    so they are built once and kept until the settings object changes (``override_settings``
+    in tests); any other response goes through django-csp itself.
+    """
+
+    def __init__(self, get_response=None):
+        super().__init__(get_response)
+        self._policies: dict[str, tuple[object, str]] = {}
+
+    def _policy(self, setting: str, report_only: bool) -> str:
+        value = getattr(settings, setting, None)
+        kept = self._policies.get(setting)
+        if kept is None or kept[0] is not value:
+            kept = (value, build_policy(report_only=report_only))
+            self._policies[setting] = kept
+        return kept[1]
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in _CSP_PER_RESPONSE
+        ):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND):
+            return response  # the debug pages, as django-csp leaves them
+        for header, setting, report_only in (
+            (CSP_HEADER, "CONTENT_SECURITY_POLICY", False),
+            (CSP_HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+        ):
+            policy = self._policy(setting, report_only)
+            if not policy or header in response:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = policy
+        # As django-csp: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -141,7 +141,8 @@ NOT_IN_BALLOT = frozenset({"limit", "budget", "not_voted"})
 
 
 def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    # From META: ``request.headers`` would copy every header for this one.
+    return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
 def _context(request, project, step, selection: Selection, **extra) -> dict:
@@ -279,9 +280,12 @@ def vote_view(request, slug, step_slug, pk):
     """Vote (``action=vote``) or take back a vote (``action=unvote``) for a proposal."""
     project, step, selection = _resolve_action(request, slug, step_slug)
     pk = _pk(pk)
-    fallback = f"{step.get_absolute_url()}#proposal-{pk}"
-    if response := _login_first(request, fallback):
-        return response
+
+    def fallback() -> str:  # reversed only where an answer redirects (not for htmx)
+        return f"{step.get_absolute_url()}#proposal-{pk}"
+
+    if not request.user.is_authenticated:
+        return _login_first(request, fallback())
     action = request.POST.get("action")
     ballot = refused = None
     try:
@@ -340,7 +344,7 @@ def vote_view(request, slug, step_slug, pk):
             },
         )
     (messages.success if ok else messages.error)(request, message)
-    return _back(request, fallback)
+    return _back(request, fallback())
 
 
 @_refusals

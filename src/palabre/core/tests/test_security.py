@@ -143,3 +143,61 @@ def test_production_static_files_collect_and_render(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+
+
+def _csp_answer(request_factory, view, path="/"):
+    from palabre.core.middleware import CSPMiddleware
+
+    middleware = CSPMiddleware(view)
+    request = request_factory.get(path)
+    middleware.process_request(request)
+    return request, middleware.process_response(request, view(request))
+
+
+def test_csp_header_built_once_is_django_csps_and_follows_the_settings(rf):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    _, response = _csp_answer(rf, lambda request: HttpResponse("ok"))
+    assert response["Content-Security-Policy"] == build_policy()
+    with override_settings(
+        CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}},
+        CONTENT_SECURITY_POLICY_REPORT_ONLY={"DIRECTIVES": {"img-src": ["'self'"]}},
+    ):
+        _, response = _csp_answer(rf, lambda request: HttpResponse("ok"))
+        assert response["Content-Security-Policy"] == "default-src 'none'"
+        assert response["Content-Security-Policy-Report-Only"] == build_policy(report_only=True)
+        assert "img-src 'self'" in response["Content-Security-Policy-Report-Only"]
+    _, response = _csp_answer(rf, lambda request: HttpResponse("ok"))
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_csp_of_a_decorated_view_or_a_nonce_is_built_for_that_response(rf):
+    from csp.constants import NONCE
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    @csp_update({"img-src": ["https://tiles.example.org"]})
+    def tiles(request):
+        return HttpResponse("ok")
+
+    _, response = _csp_answer(rf, tiles)
+    assert "https://tiles.example.org" in response["Content-Security-Policy"]
+    _, response = _csp_answer(rf, csp_exempt()(lambda request: HttpResponse("ok")))
+    assert "Content-Security-Policy" not in response
+
+    def with_nonce(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    with override_settings(
+        CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": ["'self'", NONCE]}}
+    ):
+        _, response = _csp_answer(rf, with_nonce)
+        nonce = response.content.decode()
+        directives = response["Content-Security-Policy"].split("; ")
+        assert f"script-src 'self' 'nonce-{nonce}'" in directives
+        _, plain = _csp_answer(rf, lambda request: HttpResponse("ok"))
+        assert "script-src 'self'" in plain["Content-Security-Policy"].split("; ")
+    with pytest.raises(Exception, match="after the CSP header"):
+        str(_csp_answer(rf, lambda request: HttpResponse("ok"))[0].csp_nonce)
