@@ -40,6 +40,7 @@ class OrganisationLocaleMiddleware:
         return response
 
 
+_CSP_DEBUG_STATUSES = (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND)
 # Response attributes through which django-csp's decorators change one response's policy.
 _CSP_PER_RESPONSE = tuple(
     f"_csp_{part}{suffix}"
@@ -75,7 +76,7 @@ class CSPMiddleware(BaseCSPMiddleware):
             hasattr(response, name) for name in _CSP_PER_RESPONSE
         ):
             return super().process_response(request, response)
-        if settings.DEBUG and response.status_code in (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND):
+        if settings.DEBUG and response.status_code in _CSP_DEBUG_STATUSES:
             return response  # the debug pages, as django-csp leaves them
         for header, setting, report_only in (
             (CSP_HEADER, "CONTENT_SECURITY_POLICY", False),
