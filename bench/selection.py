@@ -254,6 +254,11 @@ def lua(value) -> str:
     return "{" + ", ".join(lua(v) for v in value) + "}"
 
 
+def accepted_rate(counts: dict, duration: float) -> str:
+    accepted = counts.get("accepted")
+    return "?" if accepted is None else f"{accepted / duration:.0f}"
+
+
 def counts_line(out: str) -> dict:
     for line in out.splitlines():
         if line.startswith("BENCH-COUNTS "):
@@ -329,10 +334,14 @@ def bench(args, cleanup: Cleanup) -> int:
         f" after a {args.warmup:g} s warm-up per rule; {args.participants} logged-in "
         f"participants shared by the {args.connections} clients, {args.proposals} proposals per "
         f"step; {'plain form posts (302)' if args.no_htmx else 'htmx posts (fragment, 200)'}",
-        f"- target: {TARGET:.0f} votes/s; invariant violations must be 0",
+        f"- target: {TARGET:.0f} votes/s; invariant violations must be 0. A vote is one vote "
+        "request, a vote cast or taken back, whether the rules accept or refuse it (a refusal "
+        "takes the same lock and reads, then rolls back); *accepted/s* counts only those "
+        "accepted",
         "",
-        "| rule | votes/s | requests | p50 | p99 | accepted | refused | non-2xx/3xx | verdict |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| rule | votes/s | requests | p50 | p99 | accepted | accepted/s | refused | "
+        "non-2xx/3xx | verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     failed = violations > 0
     for rule, load, counts in rows:
@@ -341,6 +350,7 @@ def bench(args, cleanup: Cleanup) -> int:
         lines.append(
             f"| {rule} | {load.rps:.0f} | {load.requests} | {fmt_ms(load.p50_ms)} | "
             f"{fmt_ms(load.p99_ms)} | {counts.get('accepted', '?')} | "
+            f"{accepted_rate(counts, args.duration)} | "
             f"{counts.get('refused', '?')} | {load.non_2xx} | {'PASS' if ok else 'FAIL'} |"
         )
     lines += [

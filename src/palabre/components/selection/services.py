@@ -288,19 +288,36 @@ def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None
     return _ballot_read(selection, user, rows, create=create)
 
 
-def _rules_and_ballot(selection: Selection, user, proposal_id: int):
+def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_votes=False):
     """The rules' lock, the rules read fresh, the ballot locked, in one round trip: the
-    candidate proposal (or None) and the ballot's rows (for ``_ballot_read``)."""
-    with connection.cursor() as cursor:
-        *_locks, rules_rows, ballot_rows = _batch(
-            cursor,
-            [
-                *_rules_lock_statements(selection),
-                _rules_statement(selection, user, proposal_id),
-                _ballot_statement(selection, user),
-            ],
+    candidate proposal (or None) and the ballot's rows (for ``_ballot_read``).
+
+    ``with_votes``: also the ballot's votes as (proposal id, rank, cost) rows, read by a
+    statement after the ballot's lock (so it sees every vote committed before it), returned
+    third.
+    """
+    statements = [
+        *_rules_lock_statements(selection),
+        _rules_statement(selection, user, proposal_id),
+        _ballot_statement(selection, user),
+    ]
+    if with_votes:
+        statements.append(
+            _named(
+                "ballot_votes",
+                f"SELECT v.proposal_id, v.rank, v.cost FROM {_T_VOTE} v "  # noqa: S608
+                f"JOIN {_T_BALLOT} b ON b.id = v.ballot_id "
+                "WHERE b.selection_id = %s AND b.user_id = %s",
+                [selection.pk, user.pk],
+            )
         )
-    return _rules_read(selection, user, rules_rows), ballot_rows
+    with connection.cursor() as cursor:
+        results = _batch(cursor, statements)
+    rules_rows, ballot_rows = results[-3:-1] if with_votes else results[-2:]
+    candidate = _rules_read(selection, user, rules_rows)
+    if with_votes:
+        return candidate, ballot_rows, results[-1]
+    return candidate, ballot_rows
 
 
 def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
@@ -539,7 +556,14 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
 
 def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
     _check_logged_in(user)
-    seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
+    # Ranked: the ranks below move up, so the whole ballot is read (in the same round trip).
+    vote_rows = None
+    if selection.is_ranked:
+        seen.proposal, ballot_rows, vote_rows = _rules_and_ballot(
+            selection, user, proposal_id, with_votes=True
+        )
+    else:
+        seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
     proposal = seen.proposal
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
@@ -580,11 +604,13 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
     # Other votes' counts change too (ranks move up, or the ballot drops under the minimum):
     # from the whole ballot, read after its lock, before and after; then every write at once.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT proposal_id, rank, cost FROM {_T_VOTE} WHERE ballot_id = %s",  # noqa: S608
-            [ballot.pk],
-        )
-        rows = cursor.fetchall()
+        if vote_rows is None:
+            cursor.execute(
+                f"SELECT proposal_id, rank, cost FROM {_T_VOTE} WHERE ballot_id = %s",  # noqa: S608
+                [ballot.pk],
+            )
+            vote_rows = cursor.fetchall()
+        rows = vote_rows
         removed = next((row for row in rows if row[0] == proposal_id), None)
         if removed is None:
             _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
