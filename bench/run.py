@@ -39,7 +39,7 @@ BIN = Path(sys.executable).parent  # the virtualenv's bin/ when run as .venv/bin
 RESULTS = ROOT / "bench" / "results"
 BAR = 0.15
 TRIVIAL = "/__trivial__"
-BLOCKING_THREADS = 8  # per granian worker, as in the README's production command
+BLOCKING_THREADS = 4  # per granian worker, as in the README's production command
 PAGES = ["/", "/projects/", "/projects/?page=2", "/projects/{slug}/"]
 HOST = "127.0.0.1"
 
