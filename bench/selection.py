@@ -254,9 +254,11 @@ def lua(value) -> str:
     return "{" + ", ".join(lua(v) for v in value) + "}"
 
 
-def accepted_rate(counts: dict, duration: float) -> str:
+def accepted_rate(counts: dict, rps: float) -> str:
+    """Accepted votes per second: wrk's rate times the accepted share of the answers."""
     accepted = counts.get("accepted")
-    return "?" if accepted is None else f"{accepted / duration:.0f}"
+    answered = (accepted or 0) + counts.get("refused", 0)
+    return "?" if accepted is None or not answered else f"{rps * accepted / answered:.0f}"
 
 
 def counts_line(out: str) -> dict:
@@ -350,7 +352,7 @@ def bench(args, cleanup: Cleanup) -> int:
         lines.append(
             f"| {rule} | {load.rps:.0f} | {load.requests} | {fmt_ms(load.p50_ms)} | "
             f"{fmt_ms(load.p99_ms)} | {counts.get('accepted', '?')} | "
-            f"{accepted_rate(counts, args.duration)} | "
+            f"{accepted_rate(counts, load.rps)} | "
             f"{counts.get('refused', '?')} | {load.non_2xx} | {'PASS' if ok else 'FAIL'} |"
         )
     lines += [

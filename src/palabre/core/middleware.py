@@ -4,7 +4,7 @@ from csp.constants import HEADER as CSP_HEADER
 from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
-from csp.utils import build_policy
+from csp.utils import build_policy, default_config
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -55,8 +55,10 @@ class CSPMiddleware(BaseCSPMiddleware):
     django-csp builds both headers (enforced and report-only) from the settings for every
     response: a dozen directives copied and joined, on every page and every vote. A response
     that no decorator changes and whose request used no nonce gets the same headers each time,
-    so they are built once and kept until the settings object changes (``override_settings``
-    in tests); any other response goes through django-csp itself.
+    so they are built once and kept until the setting is replaced (``override_settings`` in
+    tests; a change made inside the setting's dict is not seen, and a lazy value such as a
+    ``reverse_lazy`` report address is evaluated once); any other response goes through
+    django-csp itself.
     """
 
     def __init__(self, get_response=None):
@@ -64,10 +66,13 @@ class CSPMiddleware(BaseCSPMiddleware):
         self._policies: dict[str, tuple[object, str]] = {}
 
     def _policy(self, setting: str, report_only: bool) -> str:
+        # Built from the very object it is kept with (one read of the setting).
         value = getattr(settings, setting, None)
         kept = self._policies.get(setting)
         if kept is None or kept[0] is not value:
-            kept = (value, build_policy(report_only=report_only))
+            config = default_config(value.get("DIRECTIVES", {})) if value else None
+            policy = build_policy(config=config, report_only=report_only) if config else ""
+            kept = (value, policy)
             self._policies[setting] = kept
         return kept[1]
 

@@ -281,7 +281,7 @@ def vote_view(request, slug, step_slug, pk):
     project, step, selection = _resolve_action(request, slug, step_slug)
     pk = _pk(pk)
 
-    def fallback() -> str:  # reversed only where an answer redirects (not for htmx)
+    def fallback() -> str:  # reversed only for an answer that redirects (not for htmx)
         return f"{step.get_absolute_url()}#proposal-{pk}"
 
     if not request.user.is_authenticated:

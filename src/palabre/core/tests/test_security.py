@@ -145,11 +145,11 @@ def test_production_static_files_collect_and_render(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
 
 
-def _csp_answer(request_factory, view, path="/"):
+def _csp_answer(request_factory, view, middleware=None):
     from palabre.core.middleware import CSPMiddleware
 
-    middleware = CSPMiddleware(view)
-    request = request_factory.get(path)
+    middleware = middleware or CSPMiddleware(view)
+    request = request_factory.get("/")
     middleware.process_request(request)
     return request, middleware.process_response(request, view(request))
 
@@ -158,17 +158,24 @@ def test_csp_header_built_once_is_django_csps_and_follows_the_settings(rf):
     from csp.utils import build_policy
     from django.http import HttpResponse
 
-    _, response = _csp_answer(rf, lambda request: HttpResponse("ok"))
+    from palabre.core.middleware import CSPMiddleware
+
+    def view(request):
+        return HttpResponse("ok")
+
+    middleware = CSPMiddleware(view)  # one instance throughout, as in a server process
+    _, response = _csp_answer(rf, view, middleware)
     assert response["Content-Security-Policy"] == build_policy()
     with override_settings(
         CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}},
         CONTENT_SECURITY_POLICY_REPORT_ONLY={"DIRECTIVES": {"img-src": ["'self'"]}},
     ):
-        _, response = _csp_answer(rf, lambda request: HttpResponse("ok"))
+        _, response = _csp_answer(rf, view, middleware)
         assert response["Content-Security-Policy"] == "default-src 'none'"
         assert response["Content-Security-Policy-Report-Only"] == build_policy(report_only=True)
         assert "img-src 'self'" in response["Content-Security-Policy-Report-Only"]
-    _, response = _csp_answer(rf, lambda request: HttpResponse("ok"))
+    _, response = _csp_answer(rf, view, middleware)
+    assert response["Content-Security-Policy"] == build_policy()
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "Content-Security-Policy-Report-Only" not in response
 
