@@ -63,18 +63,19 @@ class CSPMiddleware(BaseCSPMiddleware):
 
     def __init__(self, get_response=None):
         super().__init__(get_response)
-        self._policies: dict[str, tuple[object, str]] = {}
+        self._policies: dict[str, tuple[object, str, tuple[str, ...]]] = {}
 
-    def _policy(self, setting: str, report_only: bool) -> str:
-        # Built from the very object it is kept with (one read of the setting).
+    def _policy(self, setting: str, report_only: bool) -> tuple[str, tuple[str, ...]]:
+        """The header of ``setting`` and its excluded path prefixes, from one read of it."""
         value = getattr(settings, setting, None)
         kept = self._policies.get(setting)
         if kept is None or kept[0] is not value:
             config = default_config(value.get("DIRECTIVES", {})) if value else None
             policy = build_policy(config=config, report_only=report_only) if config else ""
-            kept = (value, policy)
+            prefixes = tuple((value or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            kept = (value, policy, prefixes)
             self._policies[setting] = kept
-        return kept[1]
+        return kept[1], kept[2]
 
     def process_response(self, request, response):
         if getattr(request, "_csp_nonce", None) is not None or any(
@@ -87,11 +88,8 @@ class CSPMiddleware(BaseCSPMiddleware):
             (CSP_HEADER, "CONTENT_SECURITY_POLICY", False),
             (CSP_HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
         ):
-            policy = self._policy(setting, report_only)
-            if not policy or header in response:
-                continue
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-            if not request.path_info.startswith(tuple(prefixes)):
+            policy, prefixes = self._policy(setting, report_only)
+            if policy and header not in response and not request.path_info.startswith(prefixes):
                 response[header] = policy
         # As django-csp: a nonce asked for after the header is written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)

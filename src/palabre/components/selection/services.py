@@ -290,14 +290,13 @@ def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None
 
 def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_votes=False):
     """The rules' lock, the rules read fresh, the ballot locked, in one round trip: the
-    candidate proposal (or None) and the ballot's rows (for ``_ballot_read``).
-
-    ``with_votes``: also the ballot's votes as (proposal id, rank, cost) rows, read by a
-    statement after the ballot's lock (so it sees every vote committed before it), returned
-    third.
+    candidate proposal (or None), the ballot's rows (for ``_ballot_read``) and, if
+    ``with_votes``, the ballot's votes as (proposal id, rank, cost) rows (else None), read by a
+    statement after the ballot's lock (so it sees every vote committed before it).
     """
+    locks = _rules_lock_statements(selection)
     statements = [
-        *_rules_lock_statements(selection),
+        *locks,
         _rules_statement(selection, user, proposal_id),
         _ballot_statement(selection, user),
     ]
@@ -312,12 +311,9 @@ def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_vote
             )
         )
     with connection.cursor() as cursor:
-        results = _batch(cursor, statements)
-    rules_rows, ballot_rows = results[-3:-1] if with_votes else results[-2:]
+        rules_rows, ballot_rows, *votes = _batch(cursor, statements)[len(locks) :]
     candidate = _rules_read(selection, user, rules_rows)
-    if with_votes:
-        return candidate, ballot_rows, results[-1]
-    return candidate, ballot_rows
+    return candidate, ballot_rows, votes[0] if votes else None
 
 
 def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
@@ -451,7 +447,7 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
 
 def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _Seen):
     _check_logged_in(user)
-    seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
+    seen.proposal, ballot_rows, _votes = _rules_and_ballot(selection, user, proposal_id)
     proposal = seen.proposal
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
@@ -557,13 +553,9 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
 def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
     _check_logged_in(user)
     # Ranked: the ranks below move up, so the whole ballot is read (in the same round trip).
-    vote_rows = None
-    if selection.is_ranked:
-        seen.proposal, ballot_rows, vote_rows = _rules_and_ballot(
-            selection, user, proposal_id, with_votes=True
-        )
-    else:
-        seen.proposal, ballot_rows = _rules_and_ballot(selection, user, proposal_id)
+    seen.proposal, ballot_rows, vote_rows = _rules_and_ballot(
+        selection, user, proposal_id, with_votes=selection.is_ranked
+    )
     proposal = seen.proposal
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh

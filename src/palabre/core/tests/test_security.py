@@ -145,11 +145,11 @@ def test_production_static_files_collect_and_render(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
 
 
-def _csp_answer(request_factory, view, middleware=None):
+def _csp_answer(request_factory, view, middleware=None, path="/"):
     from palabre.core.middleware import CSPMiddleware
 
     middleware = middleware or CSPMiddleware(view)
-    request = request_factory.get("/")
+    request = request_factory.get(path)
     middleware.process_request(request)
     return request, middleware.process_response(request, view(request))
 
@@ -178,6 +178,13 @@ def test_csp_header_built_once_is_django_csps_and_follows_the_settings(rf):
     assert response["Content-Security-Policy"] == build_policy()
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "Content-Security-Policy-Report-Only" not in response
+    with override_settings(
+        CONTENT_SECURITY_POLICY={"EXCLUDE_URL_PREFIXES": ["/legacy/"], "DIRECTIVES": {}}
+    ):
+        _, response = _csp_answer(rf, view, middleware, path="/legacy/page/")
+        assert "Content-Security-Policy" not in response
+        _, response = _csp_answer(rf, view, middleware, path="/other/")
+        assert response["Content-Security-Policy"] == build_policy()
 
 
 def test_csp_of_a_decorated_view_or_a_nonce_is_built_for_that_response(rf):
