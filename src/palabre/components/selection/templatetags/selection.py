@@ -1,5 +1,6 @@
 from django import template
 
+from .. import fragments
 from ..formatting import euros as format_euros
 
 register = template.Library()
@@ -24,3 +25,32 @@ def item(mapping, key):
 def points(selection, rank):
     """Points a ranked vote at ``rank`` earns in ``selection``."""
     return selection.points_for(rank)
+
+
+@register.simple_tag(takes_context=True)
+def vote_zone(context, proposal, where=None):
+    """The proposal's vote zone (``fragments.vote_zone``) from the page's context: the
+    participant's votes (``voted``), the step, the address to come back to (``here``), and
+    in an htmx answer (``oob``) the refusal to show."""
+    voted = context.get("voted") or {}
+    refused = context.get("oob") and not context.get("status_ok")
+    return fragments.vote_zone(
+        proposal=proposal,
+        selection=context["selection"],
+        step=context["step"],
+        project=context["project"],
+        user=context["user"],
+        vote=voted.get(proposal.pk),
+        here=context.get("here", ""),
+        where=where or context.get("where") or "list",
+        csrf_token=context.get("csrf_token"),
+        error=(context.get("status_message") or "") if refused else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def ballot_counter(context):
+    """The ballot's counter (``fragments.ballot_counter``) for the context's ``state``."""
+    return fragments.ballot_counter(
+        selection=context["selection"], state=context["state"], user=context["user"]
+    )
