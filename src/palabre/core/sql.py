@@ -11,6 +11,19 @@ fails the transaction, as one by one.
 small statements costs the database more than running them. It is prepared on the
 connection's first use of it (a prepared statement outlives a rolled-back transaction), then
 run with ``EXECUTE``. Elsewhere (SQLite, server-side binding) the SQL is sent as it is.
+
+A transaction's edges can ride along too (``begin``, ``commit``): psycopg would send BEGIN
+and COMMIT in round trips of their own, and on a small VM every round trip (a wait, a wake-up
+on both sides) costs about as much as a statement. Both only apply to the outermost
+``transaction.atomic`` block (a nested block or a test's transaction is left to Django):
+
+- ``begin``: the batch starts the transaction, ``BEGIN`` goes first in its string (only if
+  no statement ran in the block yet; else it is already open). psycopg is told, for that
+  one call, that it need not open the transaction itself.
+- ``commit``: the batch is the transaction's last statements and the caller has nothing left
+  that could refuse or undo: ``COMMIT`` goes last in its string. If a statement fails, the
+  rest of the string (COMMIT included) is skipped and the block rolls back as usual; once it
+  succeeded, Django's own commit at the end of the block finds nothing to do.
 """
 
 from __future__ import annotations
@@ -58,21 +71,55 @@ def _execute_sql(connection, cursor, statements) -> list[str]:
     return sent
 
 
-def batch(cursor, statements: list[tuple], connection=None) -> list[list[tuple]]:
-    """Run ``statements`` ((sql, params) or ``named``) in order; the rows of each."""
+def _outermost(connection) -> bool:
+    """Inside the outermost ``atomic`` block, the one whose transaction this is."""
+    return connection.in_atomic_block and len(connection.atomic_blocks) == 1
+
+
+def batch(
+    cursor, statements: list[tuple], connection=None, *, begin=False, commit=False
+) -> list[list[tuple]]:
+    """Run ``statements`` ((sql, params) or ``named``) in order; the rows of each.
+
+    ``begin``/``commit``: the transaction's first/last statements (see the module).
+    """
     connection = connection or default_connection
     sqls = _execute_sql(connection, cursor, statements)
     if _client_side_binding(connection):
-        from psycopg.pq import ExecStatus
+        from psycopg.pq import ExecStatus, TransactionStatus
 
-        cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
+        pg = connection.connection
+        opens = (
+            begin
+            and _outermost(connection)
+            and not pg.autocommit
+            and pg.info.transaction_status == TransactionStatus.IDLE
+        )
+        if opens:
+            sqls = ["BEGIN", *sqls]
+        if commit and _outermost(connection):
+            sqls = [*sqls, "COMMIT"]
+        params = [value for st in statements for value in st[1]]
+        if opens:
+            # psycopg opens a transaction with a BEGIN of its own before a statement when it
+            # is not in autocommit and idle; here the string opens it. Its flag is only read
+            # by that check (psycopg pinned in pyproject.toml; tests/test_sql.py checks it).
+            pg._autocommit = True
+            try:
+                cursor.execute("; ".join(sqls), params)
+            finally:
+                pg._autocommit = False
+        else:
+            cursor.execute("; ".join(sqls), params)
         raw = cursor.cursor  # psycopg's own cursor: no column descriptions built to read rows
+        if opens:
+            raw.nextset()  # past BEGIN's (empty) result
         results = []
         while True:
             has_rows = raw.pgresult is not None and raw.pgresult.status == ExecStatus.TUPLES_OK
             results.append(raw.fetchall() if has_rows else [])
             if not raw.nextset():
-                return results
+                return results[: len(statements)]  # not COMMIT's
     results = []
     for sql, statement in zip(sqls, statements, strict=True):
         cursor.execute(sql, statement[1])

@@ -9,7 +9,9 @@ the minimum contributes nothing), entries in proposal order so that transactions
 deadlock on them.
 
 ``vote_cast`` and ``vote_remove``, the hot path, are a few SQL statements sent in two batches
-(``core/sql.py``: one round trip each, prepared on PostgreSQL); the other writes use the ORM.
+(``core/sql.py``: one round trip each, prepared on PostgreSQL; the first opens the transaction,
+the second commits it): everything a refusal depends on is read by the first, so that nothing
+can refuse after the second. The other writes use the ORM.
 """
 
 from __future__ import annotations
@@ -288,17 +290,31 @@ def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None
     return _ballot_read(selection, user, rows, create=create)
 
 
+def _voted_statement(selection: Selection, user, proposal_id: int) -> tuple:
+    """The participant's vote for the proposal (its id), if any. After the ballot's lock it
+    sees every vote committed before, and none can come or go until the transaction ends:
+    every write to a ballot's votes holds the ballot's lock."""
+    return _named(
+        "voted",
+        f"SELECT v.id FROM {_T_VOTE} v JOIN {_T_BALLOT} b ON b.id = v.ballot_id "  # noqa: S608
+        "WHERE b.selection_id = %s AND b.user_id = %s AND v.proposal_id = %s",
+        [selection.pk, user.pk, proposal_id],
+    )
+
+
 def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_votes=False):
-    """The rules' lock, the rules read fresh, the ballot locked, in one round trip: the
-    candidate proposal (or None), the ballot's rows (for ``_ballot_read``) and, if
-    ``with_votes``, the ballot's votes as (proposal id, rank, cost) rows (else None), read by a
-    statement after the ballot's lock (so it sees every vote committed before it).
+    """The rules' lock, the rules read fresh, the ballot locked, in one round trip that also
+    opens the transaction: the candidate proposal (or None), the ballot's rows (for
+    ``_ballot_read``), whether the ballot holds a vote for the proposal and, if
+    ``with_votes``, the ballot's votes as (proposal id, rank, cost) rows (else None), read by
+    statements after the ballot's lock (so they see every vote committed before it).
     """
     locks = _rules_lock_statements(selection)
     statements = [
         *locks,
         _rules_statement(selection, user, proposal_id),
         _ballot_statement(selection, user),
+        _voted_statement(selection, user, proposal_id),
     ]
     if with_votes:
         statements.append(
@@ -311,9 +327,11 @@ def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_vote
             )
         )
     with connection.cursor() as cursor:
-        rules_rows, ballot_rows, *votes = _batch(cursor, statements)[len(locks) :]
+        rules_rows, ballot_rows, voted, *votes = _batch(cursor, statements, begin=True)[
+            len(locks) :
+        ]
     candidate = _rules_read(selection, user, rules_rows)
-    return candidate, ballot_rows, votes[0] if votes else None
+    return candidate, ballot_rows, bool(voted), votes[0] if votes else None
 
 
 def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
@@ -447,7 +465,7 @@ def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool |
 
 def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _Seen):
     _check_logged_in(user)
-    seen.proposal, ballot_rows, _votes = _rules_and_ballot(selection, user, proposal_id)
+    seen.proposal, ballot_rows, voted, _votes = _rules_and_ballot(selection, user, proposal_id)
     proposal = seen.proposal
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
@@ -457,10 +475,14 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
         _refuse(_("Cette proposition n'a pas de coût : elle ne peut pas être choisie."), "no_cost")
     seen.ballot = ballot = _ballot_read(selection, user, ballot_rows, create=True)
     _check_may_vote(user, selection, ballot)
+    if not ballot_rows:
+        # The ballot was missing: created now, or just before by another request of the
+        # same participant, whose votes the first read could not see.
+        voted = _has_voted_for(ballot, proposal.pk)
+    if voted:
+        _refuse_already()
     count = ballot.votes_count  # read with the lock: what the ballot holds now
     if selection.votes_max is not None and count >= selection.votes_max:
-        if _has_voted_for(ballot, proposal.pk):
-            _refuse_already()
         _refuse(
             ngettext(
                 "Limite atteinte : vous avez déjà donné votre vote. Retirez-le pour voter "
@@ -476,8 +498,6 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
     if selection.is_budget:
         remaining = selection.budget - ballot.spent
         if cost > remaining:
-            if _has_voted_for(ballot, proposal.pk):
-                _refuse_already()
             _refuse(
                 _(
                     "Budget dépassé : cette proposition coûte %(cost)s et il vous reste "
@@ -499,32 +519,31 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
         _named(
             "vote_insert",
             f"INSERT INTO {_T_VOTE} (ballot_id, proposal_id, rank, cost, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (ballot_id, proposal_id) DO NOTHING "
-            "RETURNING id",
+            "VALUES (%s, %s, %s, %s, %s) RETURNING id",
             [ballot.pk, proposal.pk, rank, cost, now],
         ),
         _save_ballot_statement(selection, ballot, count + 1, ballot.spent + cost),
     ]
-    if ballot.counted == was_counted:  # the usual case: only this proposal's counts change
+    reaches_minimum = ballot.counted != was_counted
+    if not reaches_minimum:  # the usual case: only this proposal's counts change
         # (under the minimum, its row is created and the counts wait)
         points = selection.points_for(rank) if ballot.counted else 0
         statements.append(_entry_add_statement(selection, proposal.pk, int(ballot.counted), points))
     with connection.cursor() as cursor:
-        # One round trip; if the vote already existed (DO NOTHING: no id), the refusal below
-        # rolls the ballot's and the counts' updates back with the transaction.
-        inserted = _batch(cursor, statements)[0]
-    if not inserted:
-        _refuse_already()
-    if ballot.counted != was_counted:
-        # The ballot reaches the minimum: every vote of it starts to count, in proposal order
-        # like every other transaction (no deadlock).
-        with connection.cursor() as cursor:
+        # Nothing can refuse any more (the vote is not in the ballot, which is locked): one
+        # round trip that commits. A vote there all the same would fail the insert (unique
+        # constraint), and the transaction with it.
+        inserted = _batch(cursor, statements, commit=not reaches_minimum)[0]
+        if reaches_minimum:
+            # Every vote of the ballot starts to count, in proposal order like every other
+            # transaction (no deadlock).
             _batch(
                 cursor,
                 [
                     _entry_add_statement(selection, pk, 1, selection.points_for(vote_rank))
                     for pk, vote_rank in sorted(_votes_of(ballot))
                 ],
+                commit=True,
             )
     vote = Vote(
         pk=inserted[0][0],
@@ -553,43 +572,44 @@ def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
 def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
     _check_logged_in(user)
     # Ranked: the ranks below move up, so the whole ballot is read (in the same round trip).
-    seen.proposal, ballot_rows, vote_rows = _rules_and_ballot(
+    seen.proposal, ballot_rows, voted, vote_rows = _rules_and_ballot(
         selection, user, proposal_id, with_votes=selection.is_ranked
     )
     proposal = seen.proposal
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
     seen.ballot = ballot = _ballot_read(selection, user, ballot_rows, create=False)
-    if ballot is None or ballot.votes_count == 0:
+    if ballot is None or not voted:
         _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
     count = ballot.votes_count
     was_counted, counted = selection.counts(count), selection.counts(count - 1)
     if not selection.is_ranked and was_counted == counted:
-        # The usual case, in one round trip: only this proposal's counts change. If there was
-        # no such vote (nothing deleted), the refusal rolls the updates back.
+        # The usual case, in one round trip that commits: only this proposal's counts change.
+        # The vote is there (read after the ballot's lock, which every write to its votes
+        # holds); the ballot's counts are still taken from its rows, and the proposal's only
+        # go down if the ballot lost a vote, so that they would stay true even if not.
         updated_at, now = _db_now()
         statements = [
             _vote_delete_statement(ballot, proposal_id),
             _named(
                 "ballot_after_delete",
-                f"UPDATE {_T_BALLOT} SET votes_count = %s, counted = %s, updated_at = %s, "  # noqa: S608
+                f"UPDATE {_T_BALLOT} SET counted = %s, updated_at = %s, "  # noqa: S608
+                f"votes_count = (SELECT COUNT(*) FROM {_T_VOTE} WHERE ballot_id = %s), "
                 f"spent = (SELECT COALESCE(SUM(cost), 0) FROM {_T_VOTE} WHERE ballot_id = %s) "
-                "WHERE id = %s RETURNING spent",
-                [count - 1, counted, now, ballot.pk, ballot.pk],
+                "WHERE id = %s RETURNING votes_count, spent",
+                [counted, now, ballot.pk, ballot.pk, ballot.pk],
             ),
         ]
         if was_counted:
             sql, params, _name = _entry_update_statement(selection, proposal_id, -1, 0)
-            # Only if the vote was there (the ballot, locked, now holds one vote fewer): the
-            # count of a proposal it never had must not go down before the refusal.
             sql += f" AND (SELECT COUNT(*) FROM {_T_VOTE} WHERE ballot_id = %s) = %s"  # noqa: S608
             statements.append(_named("entry_after_delete", sql, [*params, ballot.pk, count - 1]))
         with connection.cursor() as cursor:
-            deleted, spent = _batch(cursor, statements)[:2]
-        if not deleted:  # the ballot keeps the counts read with its lock (for the answer)
+            deleted, counts = _batch(cursor, statements, commit=True)[:2]
+        ballot.votes_count, ballot.spent = counts[0]
+        ballot.counted, ballot.updated_at = counted, updated_at
+        if not deleted:  # (see above) nothing changed but the counts, as the rows say
             _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-        ballot.votes_count, ballot.counted, ballot.updated_at = count - 1, counted, updated_at
-        ballot.spent = spent[0][0]
         ballot.proposal = proposal  # for the caller's answer
         ballot.current_votes, ballot.votes_partial = [], True
         return ballot
@@ -629,7 +649,7 @@ def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> B
             _contribution(selection, was_counted, votes),
             _contribution(selection, counted, after),
         )
-        _batch(cursor, statements)
+        _batch(cursor, statements, commit=True)
     ballot.proposal = proposal  # for the caller's answer
     ballot.current_votes, ballot.votes_partial = [], True
     return ballot
