@@ -246,3 +246,35 @@ def test_recompute_renumbers_broken_ranks(participant):
     ]
     assert counts(selection) == {p1.pk: (1, 3), p2.pk: (1, 1), p3.pk: (1, 2)}
     assert services.counters_recompute(fix=False) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_vote_opens_and_commits_in_its_two_round_trips(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the transaction's edges ride along on PostgreSQL; .ci/run runs this there")
+    participant = verified_user(username="camille")
+    selection = make_selection(vote_type="ranked", votes_max=2)
+    p1, p2, p3, *_ = proposals(selection)
+    services.vote_cast(user=participant, selection=selection, proposal_id=p1.pk)  # creates
+    after_each = []
+    batch = services._batch
+
+    def recording(cursor, statements, *args, **kwargs):
+        rows = batch(cursor, statements, *args, **kwargs)
+        after_each.append(connection.connection.info.transaction_status.name)
+        return rows
+
+    monkeypatch.setattr(services, "_batch", recording)
+    services.vote_cast(user=participant, selection=selection, proposal_id=p2.pk)
+    assert after_each == ["INTRANS", "IDLE"]  # the second batch committed
+    after_each.clear()
+    refused("limit", user=participant, selection=selection, proposal_id=p3.pk)
+    refused("already", user=participant, selection=selection, proposal_id=p2.pk)
+    assert after_each == ["INTRANS", "INTRANS"]  # refused after the first: rolled back
+    after_each.clear()
+    services.vote_remove(user=participant, selection=selection, proposal_id=p1.pk)
+    assert after_each == ["INTRANS", "IDLE"]
+    assert counts(selection) == {p1.pk: (0, 0), p2.pk: (1, 2)}
+    assert list(Vote.objects.values_list("proposal_id", "rank")) == [(p2.pk, 1)]
