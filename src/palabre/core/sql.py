@@ -99,27 +99,25 @@ def batch(
             sqls = ["BEGIN", *sqls]
         if commit and _outermost(connection):
             sqls = [*sqls, "COMMIT"]
-        params = [value for st in statements for value in st[1]]
+        # psycopg opens a transaction with a BEGIN of its own before a statement when it is
+        # not in autocommit and idle; when the string opens it, psycopg is told not to. Its
+        # flag is only read by that check (psycopg pinned in pyproject.toml;
+        # core/tests/test_sql.py checks it).
         if opens:
-            # psycopg opens a transaction with a BEGIN of its own before a statement when it
-            # is not in autocommit and idle; here the string opens it. Its flag is only read
-            # by that check (psycopg pinned in pyproject.toml; tests/test_sql.py checks it).
             pg._autocommit = True
-            try:
-                cursor.execute("; ".join(sqls), params)
-            finally:
+        try:
+            cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
+        finally:
+            if opens:
                 pg._autocommit = False
-        else:
-            cursor.execute("; ".join(sqls), params)
         raw = cursor.cursor  # psycopg's own cursor: no column descriptions built to read rows
-        if opens:
-            raw.nextset()  # past BEGIN's (empty) result
         results = []
         while True:
             has_rows = raw.pgresult is not None and raw.pgresult.status == ExecStatus.TUPLES_OK
             results.append(raw.fetchall() if has_rows else [])
             if not raw.nextset():
-                return results[: len(statements)]  # not COMMIT's
+                first = 1 if opens else 0  # past BEGIN's (empty) result
+                return results[first : first + len(statements)]  # and not COMMIT's
     results = []
     for sql, statement in zip(sqls, statements, strict=True):
         cursor.execute(sql, statement[1])

@@ -70,7 +70,7 @@ def vote_zone(
         url = conditional_escape(reverse("selection:vote", args=[project.slug, step.slug, pk]))
         here = conditional_escape(here)
         title = conditional_escape(proposal.title)
-        where = conditional_escape(where or "list")
+        where = conditional_escape(where)
         if vote:
             action, label, style = "unvote", _("Retirer mon vote"), " button--secondary"
         else:

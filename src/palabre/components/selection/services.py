@@ -314,9 +314,10 @@ def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_vote
         *locks,
         _rules_statement(selection, user, proposal_id),
         _ballot_statement(selection, user),
-        _voted_statement(selection, user, proposal_id),
     ]
-    if with_votes:
+    if not with_votes:
+        statements.append(_voted_statement(selection, user, proposal_id))
+    else:
         statements.append(
             _named(
                 "ballot_votes",
@@ -327,11 +328,11 @@ def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_vote
             )
         )
     with connection.cursor() as cursor:
-        rules_rows, ballot_rows, voted, *votes = _batch(cursor, statements, begin=True)[
-            len(locks) :
-        ]
+        rules_rows, ballot_rows, rows = _batch(cursor, statements, begin=True)[len(locks) :]
     candidate = _rules_read(selection, user, rules_rows)
-    return candidate, ballot_rows, bool(voted), votes[0] if votes else None
+    if not with_votes:  # the vote's id, if any
+        return candidate, ballot_rows, bool(rows), None
+    return candidate, ballot_rows, any(row[0] == proposal_id for row in rows), rows
 
 
 def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
