@@ -23,6 +23,11 @@ class StepKind:
     cacheable: bool = False  # True when the anonymous page is the same for every visitor
     # ``recompute_counters(fix=bool) -> list[str]``: rebuild cached counters, return drifts.
     recompute_counters: Callable[..., list[str]] | None = None
+    # ``on_account_delete(user=) -> int``: called inside the transaction that deletes an
+    # account, before its rows go, however it is deleted (back office, shell, a service):
+    # removes the account's votes in steps whose vote is not closed, with their counts, and
+    # returns how many. Closed steps keep their votes (they made published results).
+    on_account_delete: Callable[..., int] | None = None
     # Dotted path of a URLconf mounted under /projects/<slug>/<step-slug>/ (namespace = kind).
     urls: str | None = None
     # ``demo(loader) -> list[str]``: called by ``manage.py load_demo`` once the core demo

@@ -1,9 +1,15 @@
-"""Keep each project's step-derived fields in step with its steps, however they change."""
+"""Receivers that must run however a row changes (back office, shell, services).
 
-from django.db.models.signals import post_delete, post_save
+- Each project's step-derived fields stay in step with its steps.
+- An account's votes in votes still open go with it (no ballot stuffing by deleting an
+  account and signing up again), with their counts, in the deletion's own transaction.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Step
+from .models import Step, User
+from .registry import registry
 
 
 @receiver(post_save, sender=Step)
@@ -12,3 +18,14 @@ def refresh_project_dates(sender, instance, **kwargs):
     from .services import project_dates_refresh
 
     project_dates_refresh(project_ids=[instance.project_id])
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="core.release_votes_of_deleted_account")
+def release_votes_of_deleted_account(sender, instance, **kwargs):
+    """Every way an account is deleted (``Model.delete()``, a queryset's ``delete()``, the
+    back office's page and bulk action) sends ``pre_delete`` inside the deletion's
+    transaction, before the rows pointing to the account are nulled: each step kind removes
+    the account's votes in steps not closed (``StepKind.on_account_delete``)."""
+    for spec in registry:
+        if spec.on_account_delete is not None:
+            spec.on_account_delete(user=instance)

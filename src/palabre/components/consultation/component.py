@@ -30,6 +30,7 @@ CONSULTATION = registry.register(
         participatory=True,
         cacheable=True,
         recompute_counters=services.counters_recompute,
+        on_account_delete=services.votes_withdraw_for_deleted_account,
         demo=demo,
         urls="palabre.components.consultation.urls",
     )

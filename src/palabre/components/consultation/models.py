@@ -379,7 +379,7 @@ class OpinionVote(models.Model):
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="votes")
     # Kept when the account is deleted (``user`` set to NULL): a closed step keeps its results
     # (DESIGN.md); a step not closed has the votes withdrawn first, with their counts
-    # (``services.votes_withdraw_for_deleted_account``, on the account's pre_delete).
+    # (``services.votes_withdraw_for_deleted_account``, the kind's ``on_account_delete``).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

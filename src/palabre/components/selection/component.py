@@ -28,6 +28,7 @@ SELECTION = registry.register(
         participatory=True,
         cacheable=True,
         recompute_counters=services.counters_recompute,
+        on_account_delete=services.votes_remove_for_user,
         demo=demo,
         urls="palabre.components.selection.urls",
         extra={"global_urls": "palabre.components.selection.global_urls"},

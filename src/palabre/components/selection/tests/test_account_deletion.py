@@ -1,0 +1,129 @@
+"""However an account disappears, its votes in a vote still open go with their counts.
+
+The ballot-stuffing path these tests close: an organiser deletes an account in the back
+office, its ballot stayed counted with no user, and the same person signed up again with the
+same email and voted a second time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from palabre.components.selection import services
+from palabre.components.selection.models import Ballot, SelectionProposal, Vote
+from palabre.core.models import User
+
+from .conftest import close, make_selection, proposals, verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+def tallies(selection):
+    return {
+        e.proposal_id: e.votes_count
+        for e in SelectionProposal.objects.filter(selection=selection)
+        if e.votes_count
+    }
+
+
+def budget_vote_with(*voters):
+    selection = make_selection(vote_type="budget", budget=10_000, n=3, costs=[4_000, 3_000, 2_000])
+    p1, p2, _ = proposals(selection)
+    for user in voters:
+        services.vote_cast(user=user, selection=selection, proposal_id=p1.pk)
+        services.vote_cast(user=user, selection=selection, proposal_id=p2.pk)
+    return selection, p1, p2
+
+
+def test_deleting_an_account_in_the_back_office_removes_its_open_ballot(
+    client, participant, other, organiser
+):
+    selection, p1, p2 = budget_vote_with(participant, other)
+    email = participant.email
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("admin:core_user_delete", args=[participant.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=participant.pk).exists()
+    assert tallies(selection) == {p1.pk: 1, p2.pk: 1}
+    assert list(Ballot.objects.filter(selection=selection).values_list("user", flat=True)) == [
+        other.pk
+    ]
+    assert not Ballot.objects.filter(user__isnull=True).exists()
+    assert services.counters_recompute(fix=False) == []
+
+    # The same person signs up again with the same address and votes: one counted vote each.
+    again = verified_user(username="camille2", email=email)
+    services.vote_cast(user=again, selection=selection, proposal_id=p1.pk)
+    assert tallies(selection) == {p1.pk: 2, p2.pk: 1}
+    assert Ballot.objects.filter(selection=selection, counted=True).count() == 2
+    assert services.counters_recompute(fix=False) == []
+
+
+def test_the_back_office_bulk_deletion_removes_every_open_ballot(
+    client, participant, other, organiser
+):
+    selection, p1, p2 = budget_vote_with(participant, other)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("admin:core_user_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [participant.pk, other.pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk__in=[participant.pk, other.pk]).exists()
+    assert tallies(selection) == {}
+    assert not Ballot.objects.exists() and not Vote.objects.exists()
+    assert services.counters_recompute(fix=False) == []
+
+
+def test_deleting_the_model_keeps_closed_results_and_removes_open_votes(participant, other):
+    open_vote, a1, a2 = budget_vote_with(participant, other)
+    closed_vote, b1, b2 = budget_vote_with(participant, other)
+    close(closed_vote)
+
+    participant.delete()
+
+    assert tallies(open_vote) == {a1.pk: 1, a2.pk: 1}
+    # The closed vote made published results: its ballot stays, counted, without the person.
+    assert tallies(closed_vote) == {b1.pk: 2, b2.pk: 2}
+    kept = Ballot.objects.get(selection=closed_vote, user__isnull=True)
+    assert kept.counted and kept.votes.count() == 2
+    assert services.counters_recompute(fix=False) == []
+
+
+def test_a_queryset_deletion_from_the_shell_removes_open_votes(participant, other):
+    selection, p1, p2 = budget_vote_with(participant, other)
+
+    User.objects.filter(pk=other.pk).delete()
+
+    assert tallies(selection) == {p1.pk: 1, p2.pk: 1}
+    assert Ballot.objects.get(selection=selection).user_id == participant.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_votes_are_removed_in_the_deletion_transaction():
+    """A deletion that fails after the account's votes were removed gives them back."""
+    participant = verified_user(username="camille")
+    selection, p1, p2 = budget_vote_with(participant)
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        User.objects.get(pk=participant.pk).delete()
+        assert tallies(selection) == {}
+        raise Abort
+
+    assert tallies(selection) == {p1.pk: 1, p2.pk: 1}
+    assert Ballot.objects.get(selection=selection).user_id == participant.pk
