@@ -15,7 +15,7 @@ from palabre.components.selection import services
 from palabre.components.selection.models import Ballot, SelectionProposal, Vote
 from palabre.core.models import User
 
-from .conftest import close, make_selection, proposals, verified_user
+from .conftest import close, make_selection, postgres_only, proposals, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,35 @@ def test_votes_are_removed_in_the_deletion_transaction():
 
     assert tallies(selection) == {p1.pk: 1, p2.pk: 1}
     assert Ballot.objects.get(selection=selection).user_id == participant.pk
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_deletion_racing_the_accounts_own_votes_leaves_no_orphan_ballot():
+    """Ten votes of an account from several browsers race its deletion on PostgreSQL: whatever
+    the interleaving, no ballot without a person is left counted in the open vote."""
+    from .test_concurrency import assert_invariants, run_at_once
+
+    participant = verified_user(username="camille")
+    other = verified_user(username="dominique")
+    selection = make_selection(vote_type="simple", n=12)
+    entries = proposals(selection)
+    services.vote_cast(user=participant, selection=selection, proposal_id=entries[0].pk)
+    services.vote_cast(user=other, selection=selection, proposal_id=entries[0].pk)
+
+    def vote(proposal):
+        return lambda: services.vote_cast(
+            user=participant, selection=selection, proposal_id=proposal.pk
+        )
+
+    def delete():
+        User.objects.get(pk=participant.pk).delete()
+
+    outcomes = run_at_once([delete, *(vote(p) for p in entries[1:11])])
+
+    assert not any(o.startswith("error") and "IntegrityError" not in o for o in outcomes), outcomes
+    assert not Ballot.objects.filter(selection=selection, user__isnull=True).exists()
+    if not User.objects.filter(pk=participant.pk).exists():
+        assert tallies(selection) == {entries[0].pk: 1}
+    assert_invariants(selection)
