@@ -71,8 +71,14 @@ def results_view(user, selection: Selection) -> Decision:
         at = selection.results_at
         if at is not None and timezone.now() >= at:
             return ALLOWED
-        when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT") if at else ""
+        when = date_format(timezone.localtime(at), "DATETIME_FORMAT") if at else ""
         return Decision(False, _("Les résultats seront publiés le %(date)s.") % {"date": when})
     if selection.step.status == "closed":
         return ALLOWED
-    return Decision(False, _("Les résultats seront publiés à la fin du vote."))
+    ends_at = selection.step.ends_at
+    if ends_at is None:
+        return Decision(False, _("Les résultats seront publiés à la fin du vote."))
+    when = date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
+    return Decision(
+        False, _("Les résultats seront publiés à la fin du vote, le %(date)s.") % {"date": when}
+    )

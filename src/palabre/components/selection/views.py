@@ -456,7 +456,12 @@ def results_view(request, slug, step_slug):
     context = _context(request, project, step, selection, refusal=decision)
     if decision:
         context["results"] = selectors.results(selection)
-    return render(request, "selection/results.html", context, status=200 if decision else 403)
+    response = render(request, "selection/results.html", context)
+    if not decision:
+        # Not yet: a page that explains when, answered 200 (the tab is a normal link, not a
+        # forbidden place), and never cached, so the results show the moment they are due.
+        response.page_cacheable = False
+    return response
 
 
 @_refusals
