@@ -20,6 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from palabre.participation import limits
+
 
 class QuestionKind(models.TextChoices):
     SHORT_TEXT = "short_text", _("Texte court")
@@ -73,6 +75,8 @@ class AbstractQuestion(models.Model):
             raise ValidationError({"choices": _("Proposez au moins deux choix, un par ligne.")})
         if self.kind == QuestionKind.HEADING and self.required:
             raise ValidationError({"required": _("Un titre de partie ne peut être obligatoire.")})
+        if self.max_length and self.max_length > limits.ANSWER_MAX:
+            raise ValidationError({"max_length": limits.said(limits.ANSWER_MAX)})
 
 
 # Types a browser would run or render as a page when the upload is served from MEDIA_URL
@@ -175,6 +179,13 @@ class RuledFileField(forms.FileField):
         return upload
 
 
+def answer_limit(question: AbstractQuestion) -> int:
+    """How long a text answer may be: the organiser's choice (at most ``ANSWER_MAX``), else
+    the default of its kind."""
+    default = limits.LONG_ANSWER if question.kind == QuestionKind.LONG_TEXT else limits.SHORT_ANSWER
+    return min(question.max_length or default, limits.ANSWER_MAX)
+
+
 def question_field(question: AbstractQuestion, *, file_rules: FileRules) -> forms.Field | None:
     """The form field asking ``question`` (``None`` for a heading)."""
     kind = question.kind
@@ -186,12 +197,10 @@ def question_field(question: AbstractQuestion, *, file_rules: FileRules) -> form
     if kind == QuestionKind.HEADING:
         return None
     if kind == QuestionKind.SHORT_TEXT:
-        return forms.CharField(max_length=question.max_length or 250, **common)
+        return limits.LimitedText(limit=answer_limit(question), **common)
     if kind == QuestionKind.LONG_TEXT:
-        return forms.CharField(
-            max_length=question.max_length or 10_000,
-            widget=forms.Textarea(attrs={"rows": 5}),
-            **common,
+        return limits.LimitedText(
+            limit=answer_limit(question), widget=forms.Textarea(attrs={"rows": 5}), **common
         )
     if kind == QuestionKind.NUMBER:
         return forms.DecimalField(max_digits=14, decimal_places=2, **common)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.models import District, Theme
+from palabre.participation import limits
 
 from . import formbuilder
 from .models import Builtin, Collect, FormField, Question, Sort
@@ -91,11 +92,11 @@ class ProposalForm(forms.Form):
         required = ff.required or key == Builtin.TITLE
         common = {"label": ff.display_label, "required": required, "help_text": ff.help_text}
         if key == Builtin.TITLE:
-            return {"title": forms.CharField(max_length=200, **common)}
+            return {"title": limits.LimitedText(limit=limits.TITLE, **common)}
         if key == Builtin.SUMMARY:
             return {
-                "summary": forms.CharField(
-                    max_length=500, widget=forms.Textarea(attrs={"rows": 3}), **common
+                "summary": limits.LimitedText(
+                    limit=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 3}), **common
                 )
             }
         if key == Builtin.BODY:
@@ -104,8 +105,8 @@ class ProposalForm(forms.Form):
                 "(<strong>, <em>, listes, liens)."
             )
             return {
-                "body": forms.CharField(
-                    max_length=20_000,
+                "body": limits.LimitedText(
+                    limit=limits.BODY,  # on the raw text, markup included: see limits
                     widget=forms.Textarea(attrs={"rows": 10}),
                     **{**common, "help_text": help_text},
                 )
@@ -125,8 +126,10 @@ class ProposalForm(forms.Form):
         if key == Builtin.ADDRESS:
             coordinate = {"required": False, "widget": forms.NumberInput(attrs={"step": "any"})}
             return {
-                "address": forms.CharField(
-                    max_length=250, **{**common, "label": _("Adresse ou lieu")}
+                "address": limits.LimitedText(
+                    limit=limits.ADDRESS,
+                    say_limit=False,
+                    **{**common, "label": _("Adresse ou lieu")},
                 ),
                 "latitude": forms.FloatField(
                     label=_("Latitude"), min_value=-90, max_value=90, **coordinate
@@ -153,10 +156,11 @@ class ProposalForm(forms.Form):
                 "illustration": formbuilder.RuledFileField(
                     rules=rules, **{**common, "help_text": help_text}
                 ),
-                "illustration_alt": forms.CharField(
+                "illustration_alt": limits.LimitedText(
+                    limit=limits.IMAGE_ALT,
+                    say_limit=False,
                     label=_("Ce que montre l'image"),
                     required=False,
-                    max_length=250,
                     help_text=_(
                         "Pour les personnes qui ne la voient pas ; laissez vide si elle est "
                         "purement décorative."

@@ -227,7 +227,9 @@ def draft_save(
     raw = {}
     for name in names:
         if hasattr(data, "getlist"):
-            values = [str(v)[:20_000] for v in data.getlist(name)]
+            # Kept whole, never cut: the form checks the limits on what was typed and says
+            # the real length (the request's size is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE).
+            values = [str(v) for v in data.getlist(name)]
         else:
             value = data.get(name)
             values = value if isinstance(value, list) else ([] if value is None else [value])
