@@ -215,6 +215,7 @@ def prepare(
         ALLOWED_HOSTS=HOST,
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONUNBUFFERED="1",
+        BENCHMARK_TRIVIAL_VIEW="true",  # serves the baseline, /__trivial__ (404 otherwise)
     )
     if not page_cache:
         env["PAGE_CACHE_SECONDS"] = "0"

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import permissions, phases, selectors, services, settings_tabs
@@ -72,28 +72,32 @@ def project_list(request):
     )
 
 
+def project_visible_or_404(user, project) -> None:
+    """Raise 404 unless ``user`` may see ``project`` (``permissions.project_view``).
+
+    A draft, a project not yet published and a restricted project the visitor is not listed
+    for all answer 404, to anonymous visitors too: a 403, or a redirect to the login page,
+    would tell whoever asks that the project exists (GitHub answers 404 for a private
+    repository in the same way). The 404 page offers anonymous visitors to log in, on every
+    missing page alike, so a member following a link still gets in, and nobody else learns
+    anything.
+    """
+    if not permissions.project_view(user, project):
+        raise Http404(_("Projet introuvable."))
+
+
 def _visible_project(request, slug):
     try:
         project = selectors.project_detail(slug)
     except Project.DoesNotExist as exc:
         raise Http404(_("Projet introuvable.")) from exc
-    decision = permissions.project_view(request.user, project)
-    if not decision:
-        if project.visibility != Project.Visibility.RESTRICTED:
-            raise Http404(decision.reason)
-        if not request.user.is_authenticated:
-            return None, redirect_to_login(request.get_full_path())
-        return None, HttpResponseForbidden(
-            render_to_string("403.html", {"reason": decision.reason}, request=request)
-        )
-    return project, None
+    project_visible_or_404(request.user, project)
+    return project
 
 
 @anonymous_page_cache
 def project_detail(request, slug):
-    project, refusal = _visible_project(request, slug)
-    if refusal:
-        return refusal
+    project = _visible_project(request, slug)
     return render(
         request,
         "core/project_detail.html",
@@ -102,13 +106,13 @@ def project_detail(request, slug):
 
 
 def resolve_step(request, slug, step_slug, kind: str | None = None):
-    """(project, step, refusal): the step if the visitor may see its project.
+    """(project, step, refusal): the step if the visitor may see its project, else 404.
 
     Components use it for their own pages under ``/projects/<slug>/<step-slug>/…``.
+    ``refusal`` is always ``None`` now (a project one may not see is a 404, raised here); it
+    stays in the answer so that the components' ``if refusal: return refusal`` keep working.
     """
-    project, refusal = _visible_project(request, slug)
-    if refusal:
-        return None, None, refusal
+    project = _visible_project(request, slug)
     step = next((s for s in project.ordered_steps if s.slug == step_slug), None)
     if step is None or (kind is not None and step.kind != kind):
         raise Http404(_("Étape introuvable."))
@@ -209,25 +213,66 @@ def organisation_css(request):
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-@require_GET
-def language_switch(request, code):
-    """Switch language with a plain link (no per-visitor token, so public pages stay cacheable)."""
-    next_url = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
+def _local_url(request, url: str) -> str:
+    """``url`` if it stays on this site, else the home page."""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return "/"
+
+
+def _language_set(request, code):
+    """Set the language cookie, save a signed-in visitor's language, go back to ``next``."""
+    next_url = _local_url(request, request.POST.get("next", ""))
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=code)
     response = redirect(next_url)
-    if code in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=True,
-        )
-        if request.user.is_authenticated:
-            services.user_set_language(user=request.user, language=code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
     return response
+
+
+_language_set_checked = csrf_protect(_language_set)
+
+# The fetch metadata a browser sends for a form of this very site (or an address typed in).
+_SAME_ORIGIN_FETCH = frozenset({"same-origin", "none"})
+
+
+@csrf_exempt  # checked in the view: Django's CSRF check for accounts, fetch metadata otherwise
+@require_http_methods(["GET", "HEAD", "POST"])
+def language_switch(request, code):
+    """Switch the interface language: a POST from the header's form, as Django's
+    ``set_language``; a GET only shows that form and changes nothing.
+
+    Public pages are cached whole for anonymous visitors (``pagecache``), so the header's form
+    carries a CSRF token only for a signed-in visitor, whose pages are never cached: a token in
+    a shared page would be every visitor's. A signed-in visitor's switch also saves the
+    account's language (for the emails sent to them): it goes through Django's CSRF check
+    (``csrf_protect``). An anonymous visitor's switch writes nothing on the server, only a
+    cookie in their own browser; a cross-site form is still refused when the browser says it
+    is one (``Sec-Fetch-Site``), so another site cannot switch its visitors' language here.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(_("Cette langue n'est pas proposée."))
+    if request.method != "POST":
+        next_url = _local_url(request, request.GET.get("next", ""))
+        return render(request, "core/language_switch.html", {"code": code, "next": next_url})
+    if request.user.is_authenticated:
+        return _language_set_checked(request, code)
+    if request.META.get("HTTP_SEC_FETCH_SITE", "none") not in _SAME_ORIGIN_FETCH:
+        return HttpResponseForbidden(
+            render_to_string(
+                "403.html",
+                {"reason": _("Changez de langue depuis les pages du site.")},
+                request=request,
+            )
+        )
+    return _language_set(request, code)
 
 
 @require_GET

@@ -18,6 +18,8 @@ PAGE_CACHE_SECONDS = ENV.page_cache_seconds
 # Map tiles ("https://tile.example.org/{z}/{x}/{y}.png"); empty: maps show pins without tiles.
 MAP_TILE_URL = ENV.map_tile_url
 MAP_TILE_ATTRIBUTION = ENV.map_tile_attribution
+# The benchmark's baseline view at /__trivial__ (bench/ sets it); never served otherwise.
+BENCHMARK_TRIVIAL_VIEW = ENV.benchmark_trivial_view
 
 INSTALLED_APPS = [
     "palabre.core",
@@ -173,6 +175,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = ENV.static_root
+# Files whitenoise serves at the site's root, where browsers look for them (/favicon.ico).
+WHITENOISE_ROOT = PACKAGE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = ENV.media_root
 SERVE_MEDIA = ENV.serve_media

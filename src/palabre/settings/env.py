@@ -95,6 +95,7 @@ class Env:
     page_cache_seconds: int
     map_tile_url: str = ""
     map_tile_attribution: str = ""
+    benchmark_trivial_view: bool = False
 
     @property
     def map_tile_origins(self) -> list[str]:
@@ -128,6 +129,7 @@ def read() -> Env:
         page_cache_seconds=int(os.environ.get("PAGE_CACHE_SECONDS") or 60),
         map_tile_url=os.environ.get("MAP_TILE_URL", "").strip(),
         map_tile_attribution=os.environ.get("MAP_TILE_ATTRIBUTION", "").strip(),
+        benchmark_trivial_view=_bool(os.environ.get("BENCHMARK_TRIVIAL_VIEW"), False),
     )
 
 

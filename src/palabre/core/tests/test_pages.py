@@ -145,6 +145,7 @@ def test_draft_and_future_projects_are_hidden_from_public(client):
 
 def test_restricted_project_visible_to_listed_users_and_groups_only(client):
     project = ProjectFactory(visibility=Project.Visibility.RESTRICTED)
+    step = StepFactory(project=project, position=0)
     member, listed, other = UserFactory(), UserFactory(), UserFactory()
     group = Group.objects.create(name="Conseil citoyen")
     member.groups.add(group)
@@ -152,12 +153,21 @@ def test_restricted_project_visible_to_listed_users_and_groups_only(client):
     project.allowed_users.add(listed)
     url = project.get_absolute_url()
 
-    response = client.get(url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    # A visitor who may not see it gets the same 404 as for a project that does not exist:
+    # neither a 403 nor a redirect to the login page tells that it is there.
+    missing = client.get("/projects/nothing-here/")
+    for path in (url, step.get_absolute_url()):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert project.title not in response.content.decode()
+    # The 404 page offers every anonymous visitor to log in and come back (a member included).
+    assert f"/accounts/login/?next={url}" in client.get(url).content.decode()
+    assert "/accounts/login/?next=/projects/nothing-here/" in missing.content.decode()
     assert len(client.get("/projects/").context["projects"]) == 0
-    for user, status in [(member, 200), (listed, 200), (other, 403)]:
+    for user, status in [(member, 200), (listed, 200), (other, 404)]:
         client.force_login(user)
         assert client.get(url).status_code == status
+        assert client.get(step.get_absolute_url()).status_code == status
         count = len(client.get("/projects/").context["projects"])
         assert count == (1 if status == 200 else 0)
 
@@ -203,19 +213,123 @@ def test_healthz(client):
     assert response.content.startswith(b"ok")
 
 
-def test_language_link_sets_cookie_and_refuses_foreign_redirects(client):
+def test_language_switch_by_get_changes_nothing_and_post_does(client):
+    user = UserFactory(language="fr")
+    # A GET (a link, a prefetch, a crawler) only shows the form.
     response = client.get("/language/en/?next=/projects/")
+    assert response.status_code == 200
+    assert "django_language" not in response.cookies
+    html = response.content.decode()
+    assert 'method="post" action="/language/en/"' in html
+    assert 'name="next" value="/projects/"' in html
+    client.force_login(user)
+    assert client.get("/language/en/?next=/").status_code == 200
+    user.refresh_from_db()
+    assert user.language == "fr"
+    client.logout()
+
+    # A POST switches, and goes back only to a page of this site.
+    response = client.post("/language/en/", {"next": "/projects/"})
     assert response.status_code == 302 and response["Location"] == "/projects/"
     assert response.cookies["django_language"].value == "en"
-    response = client.get("/language/en/?next=https://evil.example.com/")
+    response = client.post("/language/en/", {"next": "https://evil.example.com/"})
     assert response["Location"] == "/"
-    response = client.get("/language/xx/?next=/")
-    assert "django_language" not in response.cookies
-    user = UserFactory()
+    response = client.post("/language/xx/", {"next": "/"})
+    assert response.status_code == 404 and "django_language" not in response.cookies
+    assert client.get("/language/xx/").status_code == 404
+    # Django's set_language is gone: one way to switch, the one that saves the account's choice.
+    assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 404
+
+    # A signed-in visitor's switch saves the account's language.
     client.force_login(user)
-    client.get("/language/en/?next=/")
+    response = client.post("/language/en/", {"next": "/"})
+    assert response.status_code == 302
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_language_switch_checks_csrf_for_accounts_and_the_origin_for_anonymous_visitors():
+    from django.test import Client
+
+    user = UserFactory(language="fr")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    # Without the token (a form on another site): refused, nothing saved.
+    assert browser.post("/language/en/", {"next": "/"}).status_code == 403
+    user.refresh_from_db()
+    assert user.language == "fr"
+    # With the token of the header's form (signed-in pages are never cached): saved.
+    page = browser.get("/").content.decode()
+    form = page[page.index('class="lang-switch__form"') :]
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = browser.post("/language/en/", {"next": "/", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+
+    # An anonymous switch writes nothing but a cookie: no token, but a form on another site
+    # is refused when the browser says where the form came from.
+    anonymous = Client(enforce_csrf_checks=True)
+    response = anonymous.post(
+        "/language/en/", {"next": "/"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403 and "django_language" not in response.cookies
+    response = anonymous.post(
+        "/language/en/", {"next": "/"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+
+
+def test_header_language_form_carries_no_token_in_a_shared_page(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    for path in ("/", "/projects/"):
+        response = client.get(path)
+        html = response.content.decode()
+        assert response["X-Page-Cache"] == "miss" and "csrftoken" not in response.cookies
+        assert '<form class="lang-switch__form" method="post" action="/language/en/">' in html
+        assert f'<input type="hidden" name="next" value="{path}">' in html
+        assert '<button type="submit" class="link-button" lang="en">English</button>' in html
+        assert "csrfmiddlewaretoken" not in html
+
+
+def test_trivial_view_is_served_only_when_the_benchmark_asks(client, settings):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    from palabre import urls
+
+    assert client.get("/__trivial__").status_code == 404
+    settings.BENCHMARK_TRIVIAL_VIEW = True
+    try:
+        importlib.reload(urls)
+        clear_url_caches()
+        response = client.get("/__trivial__")
+        assert response.status_code == 200 and response.content == b"ok"
+    finally:
+        settings.BENCHMARK_TRIVIAL_VIEW = False
+        importlib.reload(urls)
+        clear_url_caches()
+    assert client.get("/__trivial__").status_code == 404
+
+
+def test_favicon_is_served_at_the_root_and_linked(client):
+    import io
+
+    from PIL import Image
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    icon = Image.open(io.BytesIO(body))
+    assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/favicon.ico"' in html
+    svg = html.split('<link rel="icon" href="', 2)[2].split('"', 1)[0]
+    assert svg.endswith(".svg")
+    response = client.get(svg)
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
 
 
 def test_anonymous_page_cache_serves_until_content_changes(
