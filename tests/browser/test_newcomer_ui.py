@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..conftest import screenshot
+from palabre.components.selection.tests.conftest import proposals
+
+from ..conftest import DESKTOP, MOBILE, screenshot
 from . import axe, seed, seed_selection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,3 +82,67 @@ def test_results_published_at_a_date_say_that_date_in_words(page):
     assert f"Les résultats seront publiés le {when}".replace("\xa0", " ") in _text(
         page.locator(".results-pending")
     )
+
+
+# --- The sticky « Votre bulletin » panel never hides the focus ----------------------------------
+
+OBSCURED = """() => {
+  const el = document.activeElement;
+  const panel = document.querySelector('.ballot-box');
+  const a = el.getBoundingClientRect();
+  const b = panel.getBoundingClientRect();
+  const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return {id: el.id, tag: el.tagName, text: (el.innerText || '').trim().slice(0, 40),
+          page: el !== document.body && !panel.contains(el), overlap: overlap,
+          inView: a.top >= -1 && a.bottom <= window.innerHeight + 1,
+          focus: [a.top, a.bottom], panel: [b.top, b.bottom]};
+}"""
+
+
+def _tab_through_vote_buttons(page, count: int, *, back: bool = False) -> list[dict]:
+    """Tab (or Shift+Tab) until ``count`` vote buttons have had the focus; each stop's boxes."""
+    seen, stops = set(), []
+    for _ in range(count * 12):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        stop = page.evaluate(OBSCURED)
+        stops.append(stop)
+        if stop["id"].startswith("vote-button-"):
+            seen.add(stop["id"])
+            if len(seen) == count:
+                return stops
+    raise AssertionError(f"reached only {len(seen)} of {count} vote buttons")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_the_ballot_panel_never_covers_the_focused_button(new_page, log_in, viewport):
+    n = 24
+    selection = seed_selection.selection(
+        n=n, vote_type="budget", budget=60_000, votes_min=2, costs=[2_000] * n
+    )
+    page = new_page(viewport=viewport)
+    errors = _console_errors(page)
+    log_in(page, seed.participant())
+    page.goto(selection.step.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    # A vote, so the panel shows its status line too (its tallest state).
+    first = proposals(selection)[0]
+    page.locator(f"#vote-button-{first.pk}").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#vote-{first.pk}.vote-zone--voted")
+    page.wait_for_selector("#vote-status .vote-status__ok")
+    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    panel = page.locator(".ballot-box").bounding_box()
+    screenshot(page, f"newcomer-ballot-panel-top-{viewport['width']}", full_page=False)
+
+    down = _tab_through_vote_buttons(page, n)
+    page.mouse.wheel(0, 0)
+    screenshot(page, f"newcomer-ballot-panel-bottom-{viewport['width']}", full_page=False)
+    up = _tab_through_vote_buttons(page, n, back=True)
+    screenshot(page, f"newcomer-ballot-panel-back-{viewport['width']}", full_page=False)
+    hidden = [s for s in down + up if s["page"] and (s["overlap"] or not s["inView"])]
+    assert not hidden, (panel, len(hidden), [(h["id"], h["focus"], h["panel"]) for h in hidden])
+    # The panel says what remains at a glance and still opens to the whole ballot.
+    counter = page.locator("#ballot-counter")
+    assert counter.is_visible() and "restants sur" in _text(counter)
+    assert not axe.violations(page), axe.describe("list", axe.violations(page))
+    assert errors == [], errors  # the CSP let everything run
