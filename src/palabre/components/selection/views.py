@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models.base import ModelState
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -21,9 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palabre.core import permissions as core_permissions
 from palabre.core.pagecache import anonymous_page_cache
-from palabre.core.views import resolve_step
+from palabre.core.views import project_visible_or_404, resolve_step
 
 from . import permissions, selectors, services
 from .forms import ListFilterForm, RequirementsForm
@@ -109,20 +108,14 @@ def _clone(instance):
 def _resolve_action(request, slug, step_slug) -> tuple:
     """For the POST endpoints: the step, its project and its settings (one query, or none).
 
-    The same visibility rule as ``resolve_step`` (``core.permissions.project_view``), without
+    The same visibility rule as ``resolve_step`` (``core.views.project_visible_or_404``), without
     the project page's themes, districts and timeline, which an answer to a vote never shows.
     """
     selection = _action_selection(slug, step_slug)
     if selection is None:
         raise Http404(_("Étape introuvable."))
     project = selection.step.project
-    decision = core_permissions.project_view(request.user, project)
-    if not decision:
-        if project.visibility != project.Visibility.RESTRICTED:
-            raise Http404(decision.reason)
-        if not request.user.is_authenticated:
-            raise _Refusal(redirect_to_login(request.get_full_path()))
-        raise _Refusal(HttpResponseForbidden(str(decision.reason)))
+    project_visible_or_404(request.user, project)
     return project, selection.step, selection
 
 

@@ -110,6 +110,33 @@ def test_anonymous_post_goes_to_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_a_restricted_project_s_vote_is_a_404_to_whoever_may_not_see_it(client, participant):
+    selection = make_selection(vote_type="simple")
+    project, first = selection.step.project, proposals(selection)[0]
+    project.visibility = project.Visibility.RESTRICTED
+    project.save()
+    outsider = verified_user(username="dominique")
+    pages = [
+        ("get", selection.step.get_absolute_url()),
+        ("get", url(selection, "proposal", first.pk)),
+        ("post", url(selection, "vote", first.pk)),
+    ]
+    # Neither a 403 nor a redirect to the login page: both would tell that the project exists.
+    for who in (None, outsider):
+        if who:
+            client.force_login(who)
+        for method, path in pages:
+            response = getattr(client, method)(path, {"action": "vote"} if method == "post" else {})
+            assert response.status_code == 404, (who, path)
+    assert not Vote.objects.exists()
+    project.allowed_users.add(participant)
+    client.force_login(participant)
+    for _method, path in pages[:2]:
+        assert client.get(path).status_code == 200
+    assert client.post(pages[2][1], {"action": "vote"}).status_code == 302
+    assert Vote.objects.filter(ballot__user=participant).count() == 1
+
+
 def test_ballot_page_reorders_with_plain_forms(client, participant):
     selection = make_selection(vote_type="ranked", votes_max=3)
     p1, p2, p3, *_ = proposals(selection)
