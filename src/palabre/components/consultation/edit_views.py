@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from palabre.participation import limits
+
 from . import permissions, services
 from .forms import ArgumentEditForm, OpinionForm, SourceForm, VersionForm, plain_to_html
 from .models import Argument, Source, Version
@@ -107,7 +109,9 @@ def version_edit_view(request, slug, step_slug, pk, version_pk):
         project,
         step,
         version,
-        form=VersionForm(request.POST or None, initial=initial),
+        form=VersionForm(
+            request.POST or None, initial=initial, body_limit=limits.version_body(opinion.body)
+        ),
         save=lambda data: {
             "title": data["title"],
             "body": plain_to_html(data["body"]),

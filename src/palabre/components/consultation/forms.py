@@ -1,58 +1,78 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.participation import limits
+from palabre.participation.limits import LimitedText
+
 from .models import Argument, Sort, Source
 
 
 class OpinionForm(forms.Form):
-    title = forms.CharField(label=_("Titre"), max_length=200)
-    body = forms.CharField(
+    # Bodies are typed as plain text: the limit applies to what was typed (see limits).
+    title = LimitedText(label=_("Titre"), limit=limits.TITLE)
+    body = LimitedText(
         label=_("Texte"),
+        limit=limits.BODY,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Paragraphes séparés par une ligne vide."),
     )
 
 
-class VersionForm(forms.Form):
-    title = forms.CharField(label=_("Titre de l'amendement"), max_length=200)
-    body = forms.CharField(
+def _version_body(limit: int) -> LimitedText:
+    return LimitedText(
         label=_("Nouvelle rédaction"),
+        limit=limit,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Le texte complet tel que vous proposez de le réécrire."),
     )
-    explanation = forms.CharField(
+
+
+class VersionForm(forms.Form):
+    """An amendment; ``body_limit`` is ``limits.version_body`` of the text it rewrites."""
+
+    title = LimitedText(label=_("Titre de l'amendement"), limit=limits.TITLE)
+    body = _version_body(limits.BODY)
+    explanation = LimitedText(
         label=_("Exposé des motifs"),
+        limit=limits.EXPLANATION,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Pourquoi cette modification ?"),
     )
+
+    def __init__(self, *args, body_limit: int = limits.BODY, **kwargs):
+        super().__init__(*args, **kwargs)
+        if body_limit != limits.BODY:
+            self.fields["body"] = _version_body(body_limit)
 
 
 class ArgumentForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Votre argument est"), choices=Argument.Kind.choices, widget=forms.RadioSelect
     )
-    body = forms.CharField(
-        label=_("Argument"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    body = LimitedText(
+        label=_("Argument"), limit=limits.ARGUMENT, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ArgumentEditForm(forms.Form):
     """An argument's text (its kind stays: it would move it from « pour » to « contre »)."""
 
-    body = forms.CharField(
-        label=_("Argument"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    body = LimitedText(
+        label=_("Argument"), limit=limits.ARGUMENT, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class SourceForm(forms.Form):
-    title = forms.CharField(label=_("Titre de la source"), max_length=200)
-    link = forms.URLField(label=_("Lien"), max_length=500, assume_scheme="https")
+    title = LimitedText(label=_("Titre de la source"), limit=limits.TITLE)
+    link = forms.URLField(
+        label=_("Lien"), validators=[limits.MaxLength(limits.LINK)], assume_scheme="https"
+    )
     category = forms.ChoiceField(label=_("Catégorie"), choices=Source.Category.choices)
-    body = forms.CharField(
+    body = LimitedText(
         label=_("Description"),
+        limit=limits.SOURCE_DESCRIPTION,
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -16,6 +16,7 @@ from palabre.core import pagecache
 from palabre.core import services as core_services
 from palabre.core.models import User
 from palabre.core.services import action_log_record
+from palabre.participation import limits
 from palabre.participation.requirements import has_confirmed_email
 
 from . import permissions
@@ -55,13 +56,23 @@ def _publish_state(author, obj) -> None:
     obj.published_at = timezone.now() if obj.published else None
 
 
-def _clean(value: str, field: str, max_length: int | None = None) -> str:
+def _clean(
+    value: str, field: str, limit: int | None = None, *, required: bool = True, length=None
+) -> str:
+    """``value`` stripped; refused when required and empty, or over ``limit`` (measured by
+    ``length``: ``limits.count`` by default, ``limits.visible_length`` for an HTML body)."""
     value = (value or "").strip()
-    if not value:
+    if required and not value:
         raise ValidationError({field: _("Ce champ est obligatoire.")})
-    if max_length and len(value) > max_length:
-        raise ValidationError({field: _("Ce texte est trop long.")})
+    if limit:
+        limits.check(value, limit, field=field, length=length)
     return value
+
+
+def _body(value: str, limit: int = limits.BODY) -> str:
+    """An opinion's or amendment's body: HTML built from the typed text (``plain_to_html``),
+    measured on its visible text, which is never longer than what was typed."""
+    return _clean(value, "body", limit, length=limits.visible_length)
 
 
 def _saved(obj):
@@ -78,28 +89,34 @@ def opinion_create(*, author, section: Section, title: str, body: str) -> Opinio
     _check(permissions.opinion_create(author, section))
     opinion = Opinion(
         section=section,
-        title=_clean(title, "title", 200),
-        body=_clean(body, "body"),
+        title=_clean(title, "title", limits.TITLE),
+        body=_body(body),
         position=(section.opinions.count() + 1),
     )
     _publish_state(author, opinion)
     return _saved(opinion)
 
 
-# What an author may change: field → (maximum length, required). Counters, publication,
-# moderation and the parent are never editable here; nor is an argument's kind (it would move
-# the argument from one of its parent's counters to the other).
+# What an author may change: field → (limit, required). Counters, publication, moderation and
+# the parent are never editable here; nor is an argument's kind (it would move the argument
+# from one of its parent's counters to the other). An opinion's or amendment's body is HTML,
+# measured by ``_body``; an amendment's limit depends on the text it rewrites.
 EDITABLE = {
-    Opinion: {"title": (200, True), "body": (None, True)},
-    Version: {"title": (200, True), "body": (None, True), "explanation": (None, False)},
-    Argument: {"body": (2000, True)},
+    Opinion: {"title": (limits.TITLE, True), "body": (limits.BODY, True)},
+    Version: {
+        "title": (limits.TITLE, True),
+        "body": (None, True),
+        "explanation": (limits.EXPLANATION, False),
+    },
+    Argument: {"body": (limits.ARGUMENT, True)},
     Source: {
-        "title": (200, True),
-        "link": (500, True),
+        "title": (limits.TITLE, True),
+        "link": (limits.LINK, True),
         "category": (None, True),
-        "body": (2000, False),
+        "body": (limits.SOURCE_DESCRIPTION, False),
     },
 }
+HTML_BODIES = (Opinion, Version)
 
 
 @transaction.atomic
@@ -114,13 +131,13 @@ def contribution_update(*, author, obj, **fields):
     # and saving it whole would write those stale counters back.
     current = type(obj).objects.select_for_update().get(pk=obj.pk)
     for name, value in fields.items():
-        max_length, required = editable[name]
-        if required:
-            value = _clean(value, name, max_length)
+        limit, required = editable[name]
+        if name == "body" and isinstance(current, HTML_BODIES):
+            if isinstance(current, Version):
+                limit = limits.version_body(current.opinion.body)
+            value = _body(value, limit)
         else:
-            value = (value or "").strip()
-            if max_length and len(value) > max_length:
-                raise ValidationError({name: _("Ce texte est trop long.")})
+            value = _clean(value, name, limit, required=required)
         setattr(current, name, value)
     has_votes = getattr(current, "votes_total", 0) or getattr(current, "votes_count", 0)
     if has_votes:
@@ -139,9 +156,9 @@ def version_create(*, author, opinion: Opinion, title: str, body: str, explanati
     _check(permissions.version_create(author, opinion))
     version = Version(
         opinion=opinion,
-        title=_clean(title, "title", 200),
-        body=_clean(body, "body"),
-        explanation=(explanation or "").strip(),
+        title=_clean(title, "title", limits.TITLE),
+        body=_body(body, limits.version_body(opinion.body)),
+        explanation=_clean(explanation, "explanation", limits.EXPLANATION, required=False),
     )
     _publish_state(author, version)
     return _saved(version)
@@ -161,7 +178,7 @@ def argument_create(*, author, parent, kind: str, body: str) -> Argument:
     _check(permissions.argument_create(author, parent))
     if kind not in Argument.Kind.values:
         raise ValidationError({"kind": _("Choisissez « pour » ou « contre ».")})
-    argument = Argument(kind=kind, body=_clean(body, "body", 2000))
+    argument = Argument(kind=kind, body=_clean(body, "body", limits.ARGUMENT))
     _attach(argument, parent)
     _publish_state(author, argument)
     return _saved(argument)
@@ -171,10 +188,10 @@ def argument_create(*, author, parent, kind: str, body: str) -> Argument:
 def source_create(*, author, parent, title: str, link: str, category: str, body: str = ""):
     _check(permissions.source_create(author, parent))
     source = Source(
-        title=_clean(title, "title", 200),
-        link=_clean(link, "link", 500),
+        title=_clean(title, "title", limits.TITLE),
+        link=_clean(link, "link", limits.LINK),
         category=category,
-        body=(body or "").strip(),
+        body=_clean(body, "body", limits.SOURCE_DESCRIPTION, required=False),
     )
     _attach(source, parent)
     _publish_state(author, source)
@@ -348,7 +365,7 @@ def split_text(text: str) -> list[tuple[str, str]]:
     for title, lines in parts:
         paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n") if p.strip()]
         body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-        result.append((title[:200], body))
+        result.append((title, body))
     return result
 
 
@@ -371,6 +388,15 @@ def consultation_import_text(*, actor, section: Section, text: str) -> list[Opin
             )
             % {"start": before[:60]}
         )
+    for title, _body_html in parts:
+        # A heading is an opinion's title: too long, it is refused, never cut.
+        try:
+            limits.check(title, limits.TITLE)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Le titre « %(start)s… » : %(error)s")
+                % {"start": title[:60], "error": exc.messages[0]}
+            ) from exc
     start = section.opinions.count()
     opinions = []
     for i, (title, body) in enumerate(parts, start=1):
