@@ -102,15 +102,17 @@ def test_sign_up_confirm_profile_language_and_log_out(page, live_server):
     assert page.get_by_text("Cycliste et jardinière au centre-ville.").is_visible()
     assert "75011" not in page.locator("main").inner_text(), "the zip code is never public"
 
-    # Switch to English with the header link, on the same page.
-    switch = page.locator("header nav.lang-switch a[hreflang='en']")
-    assert switch.get_attribute("lang") == "en"
+    # Switch to English with the header's button (a POST form), on the same page: the
+    # account's language is saved too (the emails sent to it follow).
+    switch = page.locator("header nav.lang-switch button[lang='en']")
+    assert switch.inner_text().strip() == "English"
     switch.click()
     page.wait_for_url("**/profile/alex/")
     assert page.locator("html").get_attribute("lang") == "en"
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get(settings.LANGUAGE_COOKIE_NAME) == "en"
-    back = page.locator("header nav.lang-switch a[hreflang='fr']")
+    assert User.objects.get(username="alex").language == "en"
+    back = page.locator("header nav.lang-switch button[lang='fr']")
     assert back.inner_text().strip() == "Français"
     assert back.get_attribute("lang") == "fr"
     logout_label = _english("Se déconnecter")
@@ -130,6 +132,42 @@ def test_sign_up_confirm_profile_language_and_log_out(page, live_server):
     # allauth's own strings are English at the source.
     page.goto("/accounts/login/")
     assert page.locator("h1").inner_text().strip() == "Sign In"
+
+
+def test_language_switch_is_a_keyboard_form_that_needs_no_javascript(browser, live_server):
+    """The header's switch is a button in a POST form: reached with Tab, pressed with Enter,
+    with JavaScript off; a GET of its address changes nothing."""
+    from ..conftest import DESKTOP, screenshot
+
+    seed.base_content()
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport=DESKTOP, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto("/language/en/?next=/projects/")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        assert settings.LANGUAGE_COOKIE_NAME not in {c["name"] for c in context.cookies()}
+
+        page.goto("/projects/")
+        switch = page.locator("header nav.lang-switch button[lang='en']")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            if switch.evaluate("button => button === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reaches the language button")
+        outline = switch.evaluate("b => getComputedStyle(b).outlineStyle")
+        assert outline not in ("", "none"), "the focused button shows its focus"
+        screenshot(page, "language-switch-focused", full_page=False)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/projects/")
+        assert page.locator("html").get_attribute("lang") == "en"
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+        assert cookies.get(settings.LANGUAGE_COOKIE_NAME) == "en"
+        assert page.locator("header nav.lang-switch button[lang='fr']").inner_text() == "Français"
+    finally:
+        context.close()
 
 
 def test_sign_up_without_the_charter_is_refused_and_keeps_the_input(page, live_server):
