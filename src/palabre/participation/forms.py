@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .models import NotificationPreference, Report
 
 
@@ -11,23 +12,21 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez un motif de signalement.")},
     )
-    comment = forms.CharField(
+    comment = limits.LimitedText(
         label=_("Précisions (facultatif)"),
+        limit=limits.REPORT_COMMENT,
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = limits.LimitedText(
         label=_("Votre commentaire"),
-        max_length=5000,
+        limit=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Écrivez votre commentaire."),
-            "max_length": _("Votre commentaire dépasse %(limit_value)d caractères."),
-        },
+        help_text=_("Texte simple. Restez courtois : la charte s'applique aux commentaires."),
+        error_messages={"required": _("Écrivez votre commentaire.")},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
+
 
 class Contribution(models.Model):
     """Abstract base of anything a participant writes (opinion, argument, proposal…).
@@ -66,7 +68,7 @@ class Report(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("motif"), max_length=20, choices=Reason.choices)
-    comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
+    comment = models.TextField(_("commentaire"), max_length=limits.REPORT_COMMENT, blank=True)
     status = models.CharField(
         _("état"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -104,7 +106,7 @@ class Comment(Contribution):
     A reply to a reply is attached to the top-level comment (``comment_create`` does it).
     """
 
-    MAX_LENGTH = 5000
+    MAX_LENGTH = limits.COMMENT
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -17,7 +17,7 @@ from palabre.core import pagecache
 from palabre.core.permissions import project_view
 from palabre.core.services import action_log_record
 
-from . import emails, permissions, registry, targets
+from . import emails, limits, permissions, registry, targets
 from .models import Comment, Follow, Notification, NotificationPreference, Report
 from .requirements import has_confirmed_email
 
@@ -56,6 +56,7 @@ def report_create(*, reporter, obj, reason: str, comment: str = "") -> Report:
         raise ValidationError(_("Choisissez un motif de signalement."))
     if obj.author_id is not None and obj.author_id == reporter.pk:
         raise ValidationError(_("Vous ne pouvez pas signaler votre propre contribution."))
+    limits.check(comment, limits.REPORT_COMMENT, field="comment")
     try:
         with transaction.atomic():
             return Report.objects.create(
@@ -118,11 +119,7 @@ def _comment_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("Écrivez votre commentaire."), code="required")
-    if len(body) > Comment.MAX_LENGTH:
-        raise ValidationError(
-            _("Votre commentaire dépasse %(max)d caractères.") % {"max": Comment.MAX_LENGTH},
-            code="max_length",
-        )
+    limits.check(body, limits.COMMENT)
     return body
 
 
