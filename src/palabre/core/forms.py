@@ -1,8 +1,12 @@
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.files.images import get_image_dimensions
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from palabre.participation import limits
 
 from . import phases, services
 from .models import District, Theme, User
@@ -30,19 +34,38 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
+    # Texts checked on what was typed, never cut by a maxlength (see participation.limits).
+    username = limits.LimitedText(
+        label=_("Nom public"),
+        limit=limits.USERNAME,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Affiché avec vos contributions. Lettres, chiffres et @/./+/-/_."),
+    )
+    bio = limits.LimitedText(
+        label=capfirst(User._meta.get_field("bio").verbose_name),
+        limit=limits.BIO,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Quelques mots sur vous, visibles sur votre profil public."),
+    )
+    zip_code = limits.LimitedText(
+        label=capfirst(User._meta.get_field("zip_code").verbose_name),
+        limit=limits.ZIP_CODE,
+        say_limit=False,
+        required=False,
+        help_text=_("Jamais affiché publiquement ; certaines étapes le demandent."),
+    )
+    website = forms.URLField(
+        label=_("Site web"),
+        required=False,
+        assume_scheme="https",
+        validators=[limits.MaxLength(limits.WEBSITE)],
+    )
 
     class Meta:
         model = User
         fields = ["username", "bio", "avatar", "zip_code", "website"]
-        labels = {"username": _("Nom public")}
-        help_texts = {
-            "username": _("Affiché avec vos contributions. Lettres, chiffres et @/./+/-/_."),
-            "bio": _("Quelques mots sur vous, visibles sur votre profil public."),
-            "zip_code": _("Jamais affiché publiquement ; certaines étapes le demandent."),
-            "avatar": _("JPEG, PNG, WebP ou GIF, 2 Mo au plus."),
-        }
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"avatar": _("JPEG, PNG, WebP ou GIF, 2 Mo au plus.")}
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

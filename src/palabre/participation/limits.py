@@ -56,9 +56,11 @@ IMAGE_ALT = 250
 SHORT_ANSWER = 250
 LONG_ANSWER = 10_000
 ANSWER_MAX = BODY
-# A profile's public fields.
+# A profile's public fields (the public name: the column of Django's ``AbstractUser``).
+USERNAME = 150
 BIO = 1_000
 WEBSITE = 200
+ZIP_CODE = 10
 
 
 def count(text: str | None) -> int:
