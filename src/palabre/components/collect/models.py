@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.core import richtext
 from palabre.core.models import District, Step, Theme, colour_validator
 from palabre.core.permissions import Decision
+from palabre.participation import limits
 from palabre.participation.models import Contribution
 
 from .formbuilder import AbstractQuestion, FileRules
@@ -209,9 +210,9 @@ class Proposal(Contribution):
     state = models.CharField(
         _("état"), max_length=10, choices=State.choices, default=State.SUBMITTED
     )
-    title = models.CharField(_("titre"), max_length=200)
-    summary = models.CharField(_("résumé"), max_length=500, blank=True)
-    body = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("titre"), max_length=limits.TITLE)
+    summary = models.CharField(_("résumé"), max_length=limits.SUMMARY, blank=True)
+    body = models.TextField(_("description"), blank=True)  # limits.BODY, checked by the form
     theme = models.ForeignKey(
         Theme, verbose_name=_("thème"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -221,7 +222,7 @@ class Proposal(Contribution):
     district = models.ForeignKey(
         District, verbose_name=_("quartier"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    address = models.CharField(_("adresse"), max_length=limits.ADDRESS, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     cost = models.PositiveIntegerField(_("coût estimé (€)"), null=True, blank=True)
@@ -232,7 +233,7 @@ class Proposal(Contribution):
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     illustration_alt = models.CharField(
-        _("description de l'illustration"), max_length=250, blank=True
+        _("description de l'illustration"), max_length=limits.IMAGE_ALT, blank=True
     )
     answers = models.JSONField(_("réponses"), default=dict, blank=True)
     status = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.core import richtext
 from palabre.core.models import Step, colour_validator
+from palabre.participation import limits
 from palabre.participation.models import Contribution
 
 
@@ -154,7 +155,7 @@ class Opinion(Contribution, VoteCounters):
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="opinions"
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=limits.TITLE)
     body = models.TextField(_("texte"))
     pinned = models.BooleanField(_("épinglée"), default=False)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -195,7 +196,7 @@ class Version(Contribution, VoteCounters):
     opinion = models.ForeignKey(
         Opinion, verbose_name=_("proposition"), on_delete=models.CASCADE, related_name="versions"
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=limits.TITLE)
     body = models.TextField(_("nouveau texte"))
     explanation = models.TextField(_("exposé des motifs"), blank=True)
 
@@ -240,7 +241,7 @@ class Argument(Contribution):
         Version, on_delete=models.CASCADE, related_name="arguments", null=True, blank=True
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    body = models.TextField(_("argument"), max_length=2000)
+    body = models.TextField(_("argument"), max_length=limits.ARGUMENT)
     votes_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -300,10 +301,10 @@ class Source(Contribution):
     version = models.ForeignKey(
         Version, on_delete=models.CASCADE, related_name="sources", null=True, blank=True
     )
-    title = models.CharField(_("titre"), max_length=200)
-    link = models.URLField(_("lien"), max_length=500)
+    title = models.CharField(_("titre"), max_length=limits.TITLE)
+    link = models.URLField(_("lien"), max_length=limits.LINK)
     category = models.CharField(_("catégorie"), max_length=10, choices=Category.choices)
-    body = models.TextField(_("description"), max_length=2000, blank=True)
+    body = models.TextField(_("description"), max_length=limits.SOURCE_DESCRIPTION, blank=True)
     votes_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
