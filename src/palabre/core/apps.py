@@ -9,4 +9,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401 - projects cache their steps' dates
+        from .cache import create_cache_tables
+
+        # The shared cache's table (rate limits), when no Redis: created by every migrate.
+        post_migrate.connect(create_cache_tables, sender=self)

@@ -17,10 +17,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import get_language
+
+# The "pages" cache (settings: Redis when there is one, else each process's memory), never the
+# shared "default" one, whose database table would cost a query for every page it saves.
+cache = ConnectionProxy(caches, "pages")
 
 VERSION_KEY = "pagecache:version"
 

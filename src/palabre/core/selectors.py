@@ -6,13 +6,13 @@ import time
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import pagecache, phases
 from .models import District, Organisation, Page, Project, Step, Theme, User
+from .pagecache import cache
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -127,7 +127,7 @@ _organisation_memo: list = [0.0, None]  # [expires (monotonic), context]
 
 
 def _memo_allowed() -> bool:
-    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+    return "locmem" not in settings.CACHES["pages"]["BACKEND"].lower()
 
 
 def organisation_context() -> dict:

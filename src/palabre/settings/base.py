@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, answered before anything that could wait on the database (core/health.py).
+    "palabre.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,22 +93,53 @@ else:
     # No health check (a "SELECT 1" round trip before each request's first query): after a
     # database restart, each thread's first request fails once and its connection is replaced.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    # A database that does not answer makes requests fail after these seconds instead of
+    # holding a server thread each until it comes back (values given in DATABASE_URL win).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if ENV.database_connect_timeout:
+        _options.setdefault("connect_timeout", max(2, round(ENV.database_connect_timeout)))
+    if ENV.database_statement_timeout and "statement_timeout" not in _options.get("options", ""):
+        _timeout = f"-c statement_timeout={round(ENV.database_statement_timeout * 1000)}"
+        _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches.
+# - "default" is shared by every process: rate limits (allauth's sign-up and login limits,
+#   Palabre's vote limit) count the requests of all processes, so a limit holds however many
+#   processes serve (`make demo` runs two; a per-process cache let 13 of 14 sign-ups through a
+#   limit of 10). Redis with REDIS_URL, else a table of the database, created by every
+#   ``migrate`` (core/cache.py): a few queries per sign-up, login or vote.
+# - "pages" keeps what every request reads and any process can rebuild: whole pages, the
+#   organisation, themes and districts, figures (core/pagecache.py, core/selectors.py). In Redis
+#   when there is one (a change is seen by every process at once); else in each process's
+#   memory, as a database query would cost what the cache saves (another process may then show
+#   a page up to PAGE_CACHE_SECONDS old).
 if ENV.redis_url:
-    CACHES = {
-        "default": {
-            "BACKEND": "palabre.core.cache.RedisCache",
-            "LOCATION": ENV.redis_url,
-            "KEY_PREFIX": "palabre",
-        }
+    _redis = {
+        "BACKEND": "palabre.core.cache.RedisCache",
+        "LOCATION": ENV.redis_url,
+        "KEY_PREFIX": "palabre",
     }
+    CACHES = {"default": _redis, "pages": dict(_redis)}
     # Sessions stay in the database and are read from the shared cache (a logged-in request
     # then costs no session query). Never with a per-process cache: a session ended in one
     # process would live on in another's copy.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "palabre_cache",
+            # Rate-limit counters (one per participant or address and period): expired rows
+            # go first when the table is full; live ones only beyond this (then use Redis).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
+
+# Votes a participant may cast (or take back) per period, every process together:
+# (amount, seconds), or None for no limit. VOTE_RATE_LIMIT: "60/m" (the default), "0": off.
+VOTE_RATE_LIMIT = ENV.vote_rate_limit
 
 # Background work (django-tasks): queued in the database, run by ``manage.py db_worker``.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

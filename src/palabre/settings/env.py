@@ -45,6 +45,41 @@ def _secret_key(debug: bool) -> str:
     return key_file.read_text().strip()
 
 
+def parse_rate(value: str | None, default: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A rate limit, ``N`` (per minute) or ``N/s``, ``N/m``, ``N/h``, ``N/10m``…, as
+    ``(amount, seconds)``; ``0`` or empty: no limit (``None``); unset: ``default``."""
+    if value is None:
+        return default
+    value = value.strip()
+    amount, _, period = value.partition("/")
+    try:
+        count = int(amount or 0)
+        if count <= 0:
+            return None
+        period = period.strip() or "m"
+        unit = {"s": 1, "m": 60, "h": 3600}[period[-1]]
+        seconds = int(period[:-1] or 1) * unit
+    except (KeyError, ValueError):
+        raise ValueError(f"bad rate {value!r}: expected N, N/s, N/m, N/h or N/10m") from None
+    if seconds <= 0:
+        raise ValueError(f"bad rate {value!r}: the period must be positive")
+    return count, seconds
+
+
+def _seconds(name: str, default: float) -> float:
+    """A duration in seconds from ``name``; ``0``: none (no timeout)."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{name}: expected a number of seconds, not {value!r}") from None
+    if seconds < 0:
+        raise ValueError(f"{name}: expected a number of seconds ≥ 0, not {value!r}")
+    return seconds
+
+
 def parse_email_url(url: str) -> dict:
     """Turn EMAIL_URL into Django email settings.
 
@@ -96,6 +131,11 @@ class Env:
     map_tile_url: str = ""
     map_tile_attribution: str = ""
     benchmark_trivial_view: bool = False
+    # Votes a participant may cast per period, as (amount, seconds); None: no limit.
+    vote_rate_limit: tuple[int, int] | None = (60, 60)
+    # PostgreSQL: seconds to wait for a connection, and for a statement (0: no limit).
+    database_connect_timeout: float = 5
+    database_statement_timeout: float = 30
 
     @property
     def map_tile_origins(self) -> list[str]:
@@ -130,6 +170,9 @@ def read() -> Env:
         map_tile_url=os.environ.get("MAP_TILE_URL", "").strip(),
         map_tile_attribution=os.environ.get("MAP_TILE_ATTRIBUTION", "").strip(),
         benchmark_trivial_view=_bool(os.environ.get("BENCHMARK_TRIVIAL_VIEW"), False),
+        vote_rate_limit=parse_rate(os.environ.get("VOTE_RATE_LIMIT"), (60, 60)),
+        database_connect_timeout=_seconds("DATABASE_CONNECT_TIMEOUT", 5),
+        database_statement_timeout=_seconds("DATABASE_STATEMENT_TIMEOUT", 30),
     )
 
 

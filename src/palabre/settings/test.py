@@ -20,3 +20,10 @@ ALLOWED_HOSTS = ["*"]
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PAGE_CACHE_SECONDS = 0  # tests that exercise the page cache turn it on themselves
+# One process: no cache needs sharing (a database cache would need the database in every
+# test that clears it). What the shared default cache is for, a limit that holds across
+# processes, is tested on the real settings in two processes (tests/test_rate_limits.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}

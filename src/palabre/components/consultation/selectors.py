@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Least, Mod
 
 from palabre.core import pagecache
+from palabre.core.pagecache import cache
 
 from .models import (
     Argument,

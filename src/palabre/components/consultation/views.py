@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
 
@@ -347,6 +348,8 @@ def opinion_vote_view(request, slug, step_slug, pk):
     opinion = _opinion(step, pk)
     if response := _login_first(request, opinion.get_absolute_url()):
         return response
+    if limited := ratelimit.vote(request.user):
+        return ratelimit.too_many(request, limited, back=opinion.get_absolute_url())
     value = request.POST.get("value") or None
     try:
         services.opinion_vote(user=request.user, opinion=opinion, value=value)
@@ -370,6 +373,8 @@ def version_vote_view(request, slug, step_slug, pk, version_pk):
     version.opinion = opinion
     if response := _login_first(request, version.get_absolute_url()):
         return response
+    if limited := ratelimit.vote(request.user):
+        return ratelimit.too_many(request, limited, back=version.get_absolute_url())
     value = request.POST.get("value") or None
     try:
         services.version_vote(user=request.user, version=version, value=value)
@@ -590,6 +595,8 @@ def _small_vote(request, slug, step_slug, pk, model, service, kwarg):
     obj, _opinion_of_obj = _small_object(step, model, pk)
     if response := _login_first(request, obj.get_absolute_url()):
         return response
+    if limited := ratelimit.vote(request.user):
+        return ratelimit.too_many(request, limited, back=obj.get_absolute_url())
     on = request.POST.get("on") == "1"
     try:
         service(user=request.user, on=on, **{kwarg: obj})

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import project_visible_or_404, resolve_step
 
@@ -270,6 +271,10 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
 @_refusals
 @require_POST
 def vote_view(request, slug, step_slug, pk):
+    # Too many votes in a short time (a script): refused before the vote's transaction.
+    limited = ratelimit.vote(request.user)
+    if limited is not None and not _is_htmx(request):
+        return ratelimit.too_many(request, limited, back=fallback())
     """Vote (``action=vote``) or take back a vote (``action=unvote``) for a proposal."""
     project, step, selection = _resolve_action(request, slug, step_slug)
     pk = _pk(pk)
@@ -281,24 +286,29 @@ def vote_view(request, slug, step_slug, pk):
         return _login_first(request, fallback())
     action = request.POST.get("action")
     ballot = refused = None
-    try:
-        if action == "unvote":
-            ballot = services.vote_remove(user=request.user, selection=selection, proposal_id=pk)
-            message = _("Votre vote est retiré.")
-        else:
-            anonymous = request.POST.get("anonymous")
-            ballot = services.vote_cast(
-                user=request.user,
-                selection=selection,
-                proposal_id=pk,
-                anonymous=None if anonymous is None else anonymous == "1",
-            )
-            message = _("Votre vote est enregistré.")
-        ok = True
-    except services.VoteRefused as exc:
-        message, ok, refused = " ".join(exc.messages), False, exc
-    except ValidationError as exc:
-        message, ok = " ".join(exc.messages), False
+    if limited is not None:
+        message, ok = limited.message, False
+    else:
+        try:
+            if action == "unvote":
+                ballot = services.vote_remove(
+                    user=request.user, selection=selection, proposal_id=pk
+                )
+                message = _("Votre vote est retiré.")
+            else:
+                anonymous = request.POST.get("anonymous")
+                ballot = services.vote_cast(
+                    user=request.user,
+                    selection=selection,
+                    proposal_id=pk,
+                    anonymous=None if anonymous is None else anonymous == "1",
+                )
+                message = _("Votre vote est enregistré.")
+            ok = True
+        except services.VoteRefused as exc:
+            message, ok, refused = " ".join(exc.messages), False, exc
+        except ValidationError as exc:
+            message, ok = " ".join(exc.messages), False
     if _is_htmx(request):
         where = request.POST.get("where", "list")
         # The service read the proposal (id and title are what the fragment needs) and the
@@ -320,13 +330,17 @@ def vote_view(request, slug, step_slug, pk):
         state = selectors.ballot_state(
             selection, request.user, ballot=ballot, with_proposals=where == "ballot"
         )
-        return _htmx_answer(
+        answer = _htmx_answer(
             request,
             project,
             step,
             selection,
             message=message,
             ok=ok,
+        if limited is not None:  # swapped in like any refusal (htmx-config in _head.html)
+            answer.status_code = 429
+            answer["Retry-After"] = str(limited.retry_after)
+        return answer
             fragment=fragment if "/" in fragment else f"selection/{fragment}",
             # Taken back from « Mes votes »: the button is gone, the focus goes to the list.
             extra={

@@ -53,6 +53,18 @@
       headers: { "X-Requested-With": "fetch" },
     })
       .then(function (response) {
+        if (response.status === 429) {
+          // Too many votes in a short time: say why where the result is said, keep the page.
+          return response.text().then(function (html) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            var status = widget.querySelector("[data-vote-status]");
+            widget.removeAttribute("aria-busy");
+            if (status) {
+              status.textContent = text(doc.querySelector("[data-refusal]"));
+            }
+            return null;
+          });
+        }
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
@@ -61,6 +73,9 @@
         });
       })
       .then(function (answer) {
+        if (!answer) {
+          return;
+        }
         var doc = new DOMParser().parseFromString(answer.html, "text/html");
         var fresh = doc.getElementById(widget.id);
         var freshBody = fresh && fresh.querySelector("[data-vote-body]");
