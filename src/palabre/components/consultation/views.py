@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.views import resolve_step
+from palabre.participation import limits
 
 from . import permissions, selectors, services
 from .diff import word_diff
@@ -542,7 +543,9 @@ def version_create_view(request, slug, step_slug, pk):
         return redirect(opinion.get_absolute_url())
     decision = permissions.version_create(request.user, opinion)
     initial = {"body": _plain(opinion.body)}
-    form = VersionForm(request.POST or None, initial=initial)
+    form = VersionForm(
+        request.POST or None, initial=initial, body_limit=limits.version_body(opinion.body)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = services.version_create(
