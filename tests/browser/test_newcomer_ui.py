@@ -146,3 +146,141 @@ def test_the_ballot_panel_never_covers_the_focused_button(new_page, log_in, view
     assert counter.is_visible() and "restants sur" in _text(counter)
     assert not axe.violations(page), axe.describe("list", axe.violations(page))
     assert errors == [], errors  # the CSP let everything run
+
+
+# --- The collect map: pins clustered, district labels apart ------------------------------------
+
+DISTRICT_NAMES = [
+    "Centre-ville historique",
+    "Les Coteaux-Saint-Martin",
+    "Quartier de la Gare",
+    "Bords de Loire",
+    "Faubourg Saint-Jacques",
+    "Les Jardins ouvriers",
+]
+
+MARKERS = """() => Array.from(document.querySelectorAll('#proposal-map .leaflet-marker-icon'))
+  .filter((el) => el.offsetParent !== null)
+  .map((el) => {
+    const r = el.getBoundingClientRect();
+    return {cluster: el.classList.contains('collect-cluster'), count: Number(el.dataset.count || 1),
+            name: el.getAttribute('aria-label') || el.title || '', tabindex: el.tabIndex,
+            box: [r.left, r.top, r.right, r.bottom]};
+  })"""
+
+LABELS = """() => Array.from(document.querySelectorAll('#proposal-map .collect-district-label'))
+  .map((el) => {
+    const r = el.getBoundingClientRect();
+    const shown = getComputedStyle(el).visibility !== 'hidden' && r.width > 0;
+    return {text: el.textContent, shown: shown, box: [r.left, r.top, r.right, r.bottom]};
+  })"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crowded_map(n: int = 234):
+    """A city's call for projects: ``n`` pinned proposals in six small neighbouring districts."""
+    from palabre.components.collect.models import Proposal
+
+    from . import seed_collect
+
+    content = seed_collect.budget(proposals=1)
+    lat0, lng0, dlat, dlng = 46.19, 2.88, 0.012, 0.016
+    districts = []
+    for i, name in enumerate(DISTRICT_NAMES):
+        row, col = divmod(i, 3)
+        south, west = lat0 + row * dlat, lng0 + col * dlng
+        ring = [
+            [west, south],
+            [west + dlng, south],
+            [west + dlng, south + dlat],
+            [west, south + dlat],
+            [west, south],
+        ]
+        district = (content.districts + [None] * 6)[i]
+        if district is None:
+            from palabre.core.models import District
+
+            district = District.objects.create(name=name, slug=f"d{i}", position=10 + i)
+        district.name = name
+        district.geojson = {"type": "Polygon", "coordinates": [ring]}
+        district.save()
+        districts.append(district)
+    now = timezone.now()
+    Proposal.objects.bulk_create(
+        Proposal(
+            collect=content.collect,
+            number=100 + i,
+            reference=f"BP-2027-{100 + i:04d}",
+            title=f"Proposition de quartier n° {i + 1}",
+            district=districts[i % 6],
+            # A dense, deterministic cloud over the six districts.
+            latitude=lat0 + 0.024 * ((i * 37) % 101) / 101,
+            longitude=lng0 + 0.048 * ((i * 61) % 103) / 103,
+            published=True,
+            published_at=now,
+        )
+        for i in range(n - 1)
+    )
+    seed._clear_caches()
+    return content
+
+
+def test_map_clusters_its_pins_and_keeps_district_labels_apart(page):
+    content = _crowded_map()
+    errors = _console_errors(page)
+    page.goto(f"{content.step.get_absolute_url()}map/")
+    page.wait_for_selector("#proposal-map[data-loaded='234']")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(600)  # Leaflet's zoom animation
+    screenshot(page, "newcomer-map-clustered")
+
+    markers = page.evaluate(MARKERS)
+    clusters = [m for m in markers if m["cluster"]]
+    assert 0 < len(markers) <= 60, f"{len(markers)} markers drawn for 234 pins"
+    assert clusters, "pins close together are grouped"
+    assert sum(m["count"] for m in markers) == 234, "every proposal is in one marker"
+    for cluster in clusters:  # a keyboard and screen-reader user can use a group
+        assert cluster["tabindex"] == 0
+        assert re.fullmatch(r"\d+ propositions ici : .+", cluster["name"]), cluster["name"]
+    piled = [
+        (a, b)
+        for i, a in enumerate(markers)
+        for b in markers[i + 1 :]
+        if _overlap(a["box"], b["box"])
+    ]
+    assert len(piled) <= len(markers) // 10, piled[:5]
+
+    labels = page.evaluate(LABELS)
+    assert sorted(label["text"] for label in labels) == sorted(DISTRICT_NAMES)
+    shown = [label for label in labels if label["shown"]]
+    assert shown, "at least one district is named"
+    clashes = [
+        (a["text"], b["text"])
+        for i, a in enumerate(shown)
+        for b in shown[i + 1 :]
+        if _overlap(a["box"], b["box"])
+    ]
+    assert not clashes, clashes
+
+    # A group opens with the keyboard: Enter zooms in on it.
+    zoom = page.evaluate("() => document.querySelector('#proposal-map').dataset.zoomLevel")
+    page.locator("#proposal-map .collect-cluster").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(z) => document.querySelector('#proposal-map').dataset.zoomLevel !== z", arg=zoom
+    )
+    page.wait_for_timeout(600)
+    assert page.evaluate("() => document.activeElement.id") == "proposal-map", "focus kept"
+    labels = [label for label in page.evaluate(LABELS) if label["shown"]]
+    assert not [
+        (a["text"], b["text"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if _overlap(a["box"], b["box"])
+    ]
+    screenshot(page, "newcomer-map-zoomed")
+    assert not axe.violations(page), axe.describe("map", axe.violations(page))
+    assert errors == [], errors

@@ -1,6 +1,11 @@
 /* Maps of a collect step (Leaflet, served by Palabre): the proposals' pins from a JSON
  * endpoint, one proposal's pin, or a pin picker in the proposal form. Without a tile URL the
- * map still shows the pins on a plain background. Texts come from data attributes. */
+ * map still shows the pins on a plain background. Texts come from data attributes.
+ *
+ * Pins close together are grouped (Leaflet.markercluster, served by Palabre too): a group is
+ * a button named by its count, Enter or a click zooms in on it. District names sit at each
+ * district's pole of inaccessibility (the inner point farthest from its edges), and a name
+ * that would cover another one already placed is hidden until one zooms in. */
 (function () {
   "use strict";
 
@@ -16,7 +21,7 @@
   function base(el) {
     var L = window.L;
     var centre = (el.dataset.center || "46.2,2.9").split(",").map(Number);
-    var map = L.map(el, { zoomControl: false, scrollWheelZoom: false });
+    var map = L.map(el, { zoomControl: false, scrollWheelZoom: false, maxZoom: 19 });
     map.setView(centre, Number(el.dataset.zoom) || 13);
     L.control.zoom({
       zoomInTitle: el.dataset.labelZoomIn || "+",
@@ -47,26 +52,209 @@
     return box;
   }
 
+  var reducedMotion = window.matchMedia &&
+    window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // A group of pins: a round button showing its count, named for screen readers.
+  var ClusterIcon = window.L ? window.L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = window.L.DivIcon.prototype.createIcon.call(this, old);
+      div.setAttribute("aria-label", this.options.label);
+      div.dataset.count = String(this.options.count);
+      return div;
+    }
+  }) : null;
+
+  function clusterIcon(cluster, template) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 34 : n < 50 ? 40 : 46;
+    var count = document.createElement("span");
+    count.textContent = String(n);
+    return new ClusterIcon({
+      html: count,
+      className: "collect-cluster",
+      iconSize: [size, size],
+      label: (template || "%(n)s").replace("%(n)s", n),
+      count: n
+    });
+  }
+
+  function pinLayer(el, map) {
+    var L = window.L;
+    if (!L.markerClusterGroup) return L.layerGroup().addTo(map);
+    var group = L.markerClusterGroup({
+      maxClusterRadius: 60,
+      showCoverageOnHover: false,
+      animate: !reducedMotion,
+      iconCreateFunction: function (cluster) {
+        return clusterIcon(cluster, el.dataset.labelCluster);
+      }
+    });
+    // Opened from the keyboard, a group disappears as the map zooms in: the focus goes to
+    // the map, from where Tab reaches the pins and groups now shown.
+    group.on("clusterkeypress", function (event) {
+      if (event.originalEvent && event.originalEvent.keyCode === 13) {
+        map.once("zoomend", function () { el.focus({ preventScroll: true }); });
+      }
+    });
+    return group.addTo(map);
+  }
+
+  // The polygons of a GeoJSON object, each as rings of [lng, lat].
+  function polygons(geojson) {
+    if (!geojson) return [];
+    switch (geojson.type) {
+      case "Polygon": return [geojson.coordinates];
+      case "MultiPolygon": return geojson.coordinates;
+      case "Feature": return polygons(geojson.geometry);
+      case "FeatureCollection":
+        return [].concat.apply([], geojson.features.map(polygons));
+      case "GeometryCollection":
+        return [].concat.apply([], geojson.geometries.map(polygons));
+      default: return [];
+    }
+  }
+
+  function ringArea(ring) {
+    var sum = 0;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      sum += (ring[j][0] - ring[i][0]) * (ring[i][1] + ring[j][1]);
+    }
+    return Math.abs(sum / 2);
+  }
+
+  function segmentDistanceSq(px, py, a, b) {
+    var x = a[0], y = a[1], dx = b[0] - x, dy = b[1] - y;
+    if (dx !== 0 || dy !== 0) {
+      var t = ((px - x) * dx + (py - y) * dy) / (dx * dx + dy * dy);
+      if (t > 1) { x = b[0]; y = b[1]; } else if (t > 0) { x += dx * t; y += dy * t; }
+    }
+    dx = px - x; dy = py - y;
+    return dx * dx + dy * dy;
+  }
+
+  // Distance from (x, y) to the polygon's edges, negative outside.
+  function signedDistance(x, y, rings) {
+    var inside = false, min = Infinity;
+    rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var a = ring[i], b = ring[j];
+        if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) {
+          inside = !inside;
+        }
+        min = Math.min(min, segmentDistanceSq(x, y, a, b));
+      }
+    });
+    return (inside ? 1 : -1) * Math.sqrt(min);
+  }
+
+  // The pole of inaccessibility of planar rings (the "polylabel" search over a quadtree of
+  // cells, best first), to ``precision``.
+  function pole(rings) {
+    var outer = rings[0];
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    outer.forEach(function (p) {
+      minX = Math.min(minX, p[0]); minY = Math.min(minY, p[1]);
+      maxX = Math.max(maxX, p[0]); maxY = Math.max(maxY, p[1]);
+    });
+    var width = maxX - minX, height = maxY - minY, size = Math.min(width, height);
+    if (!(size > 0)) return [minX + width / 2, minY + height / 2];
+    var precision = Math.max(width, height) / 200;
+    function cell(x, y, h) {
+      var d = signedDistance(x, y, rings);
+      return { x: x, y: y, h: h, d: d, max: d + h * Math.SQRT2 };
+    }
+    var queue = [];
+    for (var x = minX; x < maxX; x += size) {
+      for (var y = minY; y < maxY; y += size) queue.push(cell(x + size / 2, y + size / 2, size / 2));
+    }
+    var best = cell(minX + width / 2, minY + height / 2, 0);
+    for (var steps = 0; queue.length && steps < 4000; steps++) {
+      queue.sort(function (a, b) { return a.max - b.max; });
+      var c = queue.pop();
+      if (c.d > best.d) best = c;
+      if (c.max - best.d <= precision) continue;
+      var h = c.h / 2;
+      queue.push(cell(c.x - h, c.y - h, h), cell(c.x + h, c.y - h, h),
+        cell(c.x - h, c.y + h, h), cell(c.x + h, c.y + h, h));
+    }
+    return [best.x, best.y];
+  }
+
+  // Where a district's name goes: the pole of its largest polygon, as [lat, lng].
+  function labelPoint(geojson) {
+    var largest = null, area = -1;
+    polygons(geojson).forEach(function (rings) {
+      if (!rings.length || rings[0].length < 4) return;
+      var a = ringArea(rings[0]);
+      if (a > area) { area = a; largest = rings; }
+    });
+    if (!largest) return null;
+    // Longitudes shrink with the latitude: compute on a locally square grid.
+    var k = Math.cos(largest[0][0][1] * Math.PI / 180) || 1;
+    var p = pole(largest.map(function (ring) {
+      return ring.map(function (q) { return [q[0] * k, q[1]]; });
+    }));
+    return { latlng: [p[1], p[0] / k], area: area };
+  }
+
+  // Hide every name that would cover one placed before it (larger districts first) or
+  // stick out of the map; the others show.
+  function placeLabels(el, labels) {
+    var frame = el.getBoundingClientRect();
+    var placed = [];
+    labels.forEach(function (label) {
+      var node = label.tooltip.getElement();
+      if (!node) return;
+      var r = node.getBoundingClientRect();
+      var box = [r.left - 4, r.top - 2, r.right + 4, r.bottom + 2];
+      var clash = r.width === 0 || r.left < frame.left || r.right > frame.right ||
+        r.top < frame.top || r.bottom > frame.bottom || placed.some(function (b) {
+          return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+        });
+      node.classList.toggle("collect-district-label--hidden", clash);
+      if (!clash) placed.push(box);
+    });
+  }
+
+  function districts(el, map) {
+    var L = window.L;
+    var outlines = document.getElementById(el.id + "-districts");
+    if (!outlines) return;
+    var labels = [];
+    // Names under the pins (not over them as tooltips are): a pane of their own.
+    map.createPane("collectLabels").classList.add("collect-labels-pane");
+    JSON.parse(outlines.textContent).forEach(function (district) {
+      L.geoJSON(district.geojson, {
+        interactive: false,
+        style: { color: "#4a5968", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.35 }
+      }).addTo(map);
+      var where = labelPoint(district.geojson);
+      if (!where) return;
+      // A node, not a string: Leaflet writes a string tooltip as HTML.
+      var name = document.createElement("span");
+      name.textContent = district.name;
+      var tooltip = L.tooltip({
+        permanent: true, direction: "center", interactive: false, pane: "collectLabels",
+        className: "collect-district-label"
+      }).setLatLng(where.latlng).setContent(name).addTo(map);
+      labels.push({ tooltip: tooltip, area: where.area });
+    });
+    labels.sort(function (a, b) { return b.area - a.area; });
+    function place() { placeLabels(el, labels); }
+    map.on("zoomend moveend resize", place);
+    place();
+  }
+
   function pinsMap(el) {
     var L = window.L;
     var map = base(el);
-    var layer = L.layerGroup().addTo(map);
+    districts(el, map);
+    var layer = pinLayer(el, map);
     var status = document.getElementById(el.id + "-status");
     var first = true;
-    var outlines = document.getElementById(el.id + "-districts");
-    if (outlines) {
-      JSON.parse(outlines.textContent).forEach(function (district) {
-        // A node, not a string: Leaflet writes a string tooltip as HTML.
-        var label = document.createElement("span");
-        label.textContent = district.name;
-        L.geoJSON(district.geojson, {
-          interactive: false,
-          style: { color: "#4a5968", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.35 }
-        }).bindTooltip(label, {
-          permanent: true, direction: "center", className: "collect-district-label"
-        }).addTo(map);
-      });
-    }
+    el.dataset.zoomLevel = String(map.getZoom());
+    map.on("zoomend", function () { el.dataset.zoomLevel = String(map.getZoom()); });
 
     function load(bbox) {
       var url = el.dataset.pinsUrl;
@@ -79,6 +267,7 @@
         .then(function (data) {
           layer.clearLayers();
           var points = [];
+          var markers = [];
           data.pins.forEach(function (pin) {
             var marker = L.marker([pin[1], pin[2]], {
               icon: pinIcon(pin[5]),
@@ -86,10 +275,13 @@
               keyboard: true
             });
             marker.bindPopup(popup(pin, data.url, el.dataset.labelOpen || ""));
-            marker.addTo(layer);
-            colourPin(marker, pin[5]);
+            if (pin[5]) marker.on("add", function () { colourPin(marker, pin[5]); });
+            markers.push(marker);
             points.push([pin[1], pin[2]]);
           });
+          // All at once: the group computes its clusters once, not once per pin.
+          if (layer.addLayers) layer.addLayers(markers);
+          else markers.forEach(function (marker) { marker.addTo(layer); });
           if (first && points.length) {
             map.fitBounds(points, { padding: [30, 30], maxZoom: 16 });
           }
