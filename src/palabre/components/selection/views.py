@@ -271,10 +271,6 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
 @_refusals
 @require_POST
 def vote_view(request, slug, step_slug, pk):
-    # Too many votes in a short time (a script): refused before the vote's transaction.
-    limited = ratelimit.vote(request.user)
-    if limited is not None and not _is_htmx(request):
-        return ratelimit.too_many(request, limited, back=fallback())
     """Vote (``action=vote``) or take back a vote (``action=unvote``) for a proposal."""
     project, step, selection = _resolve_action(request, slug, step_slug)
     pk = _pk(pk)
@@ -284,6 +280,10 @@ def vote_view(request, slug, step_slug, pk):
 
     if not request.user.is_authenticated:
         return _login_first(request, fallback())
+    # Too many votes in a short time (a script): refused before the vote's transaction.
+    limited = ratelimit.vote(request.user)
+    if limited is not None and not _is_htmx(request):
+        return ratelimit.too_many(request, limited, back=fallback())
     action = request.POST.get("action")
     ballot = refused = None
     if limited is not None:
@@ -337,10 +337,6 @@ def vote_view(request, slug, step_slug, pk):
             selection,
             message=message,
             ok=ok,
-        if limited is not None:  # swapped in like any refusal (htmx-config in _head.html)
-            answer.status_code = 429
-            answer["Retry-After"] = str(limited.retry_after)
-        return answer
             fragment=fragment if "/" in fragment else f"selection/{fragment}",
             # Taken back from « Mes votes »: the button is gone, the focus goes to the list.
             extra={
@@ -350,6 +346,10 @@ def vote_view(request, slug, step_slug, pk):
                 "state": state,
             },
         )
+        if limited is not None:  # swapped in like any refusal (htmx-config in _head.html)
+            answer.status_code = 429
+            answer["Retry-After"] = str(limited.retry_after)
+        return answer
     (messages.success if ok else messages.error)(request, message)
     return _back(request, fallback())
 
