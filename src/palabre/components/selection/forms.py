@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.models import District, Theme
+from palabre.participation import limits
 from palabre.participation import requirements as checks
 
 
@@ -39,7 +40,9 @@ class ListFilterForm(forms.Form):
 class RequirementsForm(forms.Form):
     """What a step may ask before one votes: zip code, date of birth, the rules."""
 
-    zip_code = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    zip_code = limits.LimitedText(
+        label=_("Code postal"), limit=limits.ZIP_CODE, say_limit=False, required=False
+    )
     birth_date = forms.DateField(
         label=_("Date de naissance"),
         required=False,
