@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from palabre.components.collect.models import Collect
+from palabre.components.collect import services as collect_services
+from palabre.components.collect.models import Collect, Preset
+from palabre.components.selection import services as selection_services
 from palabre.core.models import Page, Project, Step
 
 from ..conftest import screenshot
@@ -17,8 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def selection():
-    """Two projects, each with a « Dépôt des projets » and a « Vote » step, and their rules."""
+def organiser():
+    return seed_consultation.organiser()
+
+
+@pytest.fixture
+def selection(organiser):
+    """Two projects, each with a « Dépôt des projets » step (a budget form, the default
+    statuses) and a « Vote » step on it."""
     first = seed_selection.selection(n=3)
     first_project = first.step.project
     first_project.title = "Budget participatif 2026"
@@ -27,12 +35,16 @@ def selection():
     second_project = second.step.project
     second_project.title = "Budget participatif 2027"
     second_project.save()
+    for rules in (first, second):
+        collect_services.collect_apply_preset(
+            actor=organiser, collect=rules.collect, preset=Preset.BUDGET
+        )
+    selection_services.selection_proposals_add(
+        actor=organiser,
+        selection=first,
+        proposals=list(first.collect.proposals.values_list("pk", flat=True)),
+    )
     return first
-
-
-@pytest.fixture
-def organiser():
-    return seed_consultation.organiser()
 
 
 def _admin_pages(selection) -> list[tuple[str, str]]:
@@ -78,3 +90,45 @@ def test_admin_add_and_change_pages_have_no_axe_violations(
             report.append(axe.describe(f"{language} {label} {path}", found))
     assert len(pages) == 10
     assert not report, "axe found WCAG 2.1 AA violations:\n" + "\n".join(report)
+
+
+PROJECTS = ("Budget participatif 2026", "Budget participatif 2027")
+
+
+def _option_labels(page, selector: str) -> list[str]:
+    return [
+        text.strip()
+        for text in page.locator(f'{selector} option:not([value=""])').all_inner_texts()
+    ]
+
+
+def test_every_step_choice_names_its_project(selection, organiser, page, log_in):
+    """« Vote, Vote » and « Dépôt des projets » twice: a rule attached to the wrong project.
+    Every step, collect form or status an organiser picks reads « <project> — <step> »."""
+    log_in(page, organiser)
+    checked = {}
+    for path, selectors in [
+        (reverse("admin:selection_selection_add"), ["#id_step", "#id_collect", "#id_add_status"]),
+        (reverse("admin:collect_collect_add"), ["#id_step"]),
+        (reverse("admin:consultation_consultation_add"), ["#id_step"]),
+        (reverse("admin:collect_proposal_changelist"), ["select[name=status]"]),
+    ]:
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        for selector in selectors:
+            labels = _option_labels(page, selector)
+            checked[f"{path} {selector}"] = labels
+            assert len(labels) == len(set(labels)), f"{path} {selector}: {labels}"
+            for label in labels:
+                assert label.startswith(PROJECTS), f"{path} {selector}: {label!r}"
+    assert sorted(checked[f"{reverse('admin:selection_selection_add')} #id_step"]) == [
+        "Budget participatif 2026 — Vote",
+        "Budget participatif 2027 — Vote",
+    ]
+    assert sorted(checked[f"{reverse('admin:collect_collect_add')} #id_step"]) == [
+        "Budget participatif 2026 — Dépôt des projets",
+        "Budget participatif 2027 — Dépôt des projets",
+    ]
+    statuses = checked[f"{reverse('admin:selection_selection_add')} #id_add_status"]
+    assert "Budget participatif 2026 — Dépôt des projets — Recevable" in statuses
+    assert "Budget participatif 2027 — Dépôt des projets — Recevable" in statuses

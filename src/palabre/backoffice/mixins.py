@@ -1,6 +1,7 @@
 """Admin building blocks: organiser roles and action-logged saves through services."""
 
 from django.contrib import admin
+from django.utils.text import capfirst
 
 from palabre.core import services
 
@@ -56,3 +57,44 @@ class LoggedAdmin(AdministratorOnly, admin.ModelAdmin):
         for obj in instances:
             services.content_save(actor=request.user, obj=obj, created=obj.pk is None, changes={})
         formset.save_m2m()
+
+
+def related_filter(*related: str, label=str) -> type[admin.RelatedFieldListFilter]:
+    """A list filter on a foreign key whose choices name more than their own row.
+
+    Django's ``RelatedFieldListFilter`` prints ``str()`` of each related row, one query for the
+    rows and, when ``__str__`` reads a relation (a step names its project), one more per row.
+    This one selects ``related`` with the rows (one query) and prints ``label(row)``:
+    ``list_filter = [("collect", related_filter("step__project"))]``.
+    """
+
+    class Filter(admin.RelatedFieldListFilter):
+        def field_choices(self, field, request, model_admin):
+            ordering = self.field_admin_ordering(field, request, model_admin)
+            # ``_default_manager`` is Django's documented way to reach a model's manager.
+            rows = field.related_model._default_manager.select_related(*related)
+            if ordering:
+                rows = rows.order_by(*ordering)
+            return [(row.pk, label(row)) for row in rows]
+
+    return Filter
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs are labelled (axe: label).
+
+    Django's tabular rows print each field's label once, as a column header, and leave the
+    row's inputs without one; each input here also carries its label as ``aria-label``.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    if field.label and not field.widget.is_hidden:
+                        field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+        return LabelledFormSet

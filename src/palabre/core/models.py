@@ -324,7 +324,10 @@ class Step(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Several projects have a « Vote » step: wherever a step is named on its own (choices
+        # and filters of the back office, the action log), it says which project it belongs to.
+        # Lists that print steps select their project (``select_related("project")``).
+        return f"{self.project.title} — {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("step", args=[self.project.slug, self.slug])

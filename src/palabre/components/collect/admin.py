@@ -6,7 +6,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from palabre.backoffice.mixins import AdministratorOnly, LoggedAdmin
+from palabre.backoffice.mixins import (
+    AdministratorOnly,
+    LabelledTabularInline,
+    LoggedAdmin,
+    related_filter,
+)
 from palabre.backoffice.site import site
 from palabre.core.models import Step
 
@@ -25,7 +30,7 @@ class _OrganiserInline:
     )
 
 
-class FormFieldInline(_OrganiserInline, admin.TabularInline):
+class FormFieldInline(_OrganiserInline, LabelledTabularInline):
     model = FormField
     fields = ["key", "enabled", "required", "position", "label", "help_text"]
     readonly_fields = ["key"]
@@ -45,12 +50,12 @@ class QuestionInline(_OrganiserInline, admin.StackedInline):
     ordering = ["position", "id"]
 
 
-class CategoryInline(_OrganiserInline, admin.TabularInline):
+class CategoryInline(_OrganiserInline, LabelledTabularInline):
     model = Category
     fields = ["name", "position"]
 
 
-class StatusInline(_OrganiserInline, admin.TabularInline):
+class StatusInline(_OrganiserInline, LabelledTabularInline):
     model = ProposalStatus
     fields = ["name", "colour", "public", "position"]
 
@@ -126,10 +131,25 @@ class CollectAdmin(LoggedAdmin):
             )
 
 
+def status_label(status: ProposalStatus) -> str:
+    """Statuses of several collect steps side by side (« Recevable » in each) read
+    « <project> — <step> — <status> »; select ``collect__step__project`` with them."""
+    return f"{status.collect} — {status.name}"
+
+
+class ProposalStatusChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return status_label(obj)
+
+
+def statuses_for_choice():
+    return ProposalStatus.objects.select_related("collect__step__project")
+
+
 class StatusActionForm(ActionForm):
-    status = forms.ModelChoiceField(
+    status = ProposalStatusChoiceField(
         label=_("Statut"),
-        queryset=ProposalStatus.objects.select_related("collect__step"),
+        queryset=statuses_for_choice(),
         required=False,
         empty_label=_("(aucun statut)"),
     )
@@ -147,9 +167,16 @@ class ProposalAdmin(AdministratorOnly, admin.ModelAdmin):
         "created_at",
         "author",
     ]
-    list_filter = ["collect", "status", "state", "published", "theme", "district"]
+    list_filter = [
+        ("collect", related_filter("step__project")),
+        ("status", related_filter("collect__step__project", label=status_label)),
+        "state",
+        "published",
+        "theme",
+        "district",
+    ]
     search_fields = ["reference", "title", "summary"]
-    list_select_related = ["collect__step", "status", "author"]
+    list_select_related = ["collect__step__project", "status", "author"]
     action_form = StatusActionForm
     actions = ["set_status"]
     fields = [

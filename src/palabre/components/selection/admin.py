@@ -3,15 +3,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from palabre.backoffice.mixins import LoggedAdmin
+from palabre.backoffice.mixins import LabelledTabularInline, LoggedAdmin, related_filter
 from palabre.backoffice.site import site
+from palabre.components.collect.admin import ProposalStatusChoiceField, statuses_for_choice
 from palabre.core.models import Step
 
 from . import services
 from .models import Ballot, Selection, SelectionProposal
 
 
-class SelectionProposalInline(admin.TabularInline):
+class SelectionProposalInline(LabelledTabularInline):
     model = SelectionProposal
     extra = 0
     fields = ["proposal", "votes_count", "points", "added_at"]
@@ -30,7 +31,7 @@ class SelectionProposalInline(admin.TabularInline):
 
 
 class SelectionForm(forms.ModelForm):
-    add_status = forms.ModelChoiceField(
+    add_status = ProposalStatusChoiceField(
         label=_("Ajouter au vote les propositions de statut"),
         queryset=None,
         required=False,
@@ -61,9 +62,7 @@ class SelectionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from palabre.components.collect.models import ProposalStatus
-
-        statuses = ProposalStatus.objects.select_related("collect__step")
+        statuses = statuses_for_choice()
         if self.instance.pk:
             statuses = statuses.filter(collect_id=self.instance.collect_id)
         self.fields["add_status"].queryset = statuses
@@ -160,7 +159,8 @@ class BallotAdmin(admin.ModelAdmin):
     """Read only: ballots change through the participants' votes alone."""
 
     list_display = ["__str__", "votes_count", "spent", "counted", "updated_at"]
-    list_filter = ["selection"]
+    list_filter = [("selection", related_filter("step__project"))]
+    list_select_related = ["selection__step__project"]
     fields = ["selection", "votes_count", "spent", "counted", "anonymous", "updated_at"]
     readonly_fields = fields
 

@@ -55,7 +55,7 @@ def test_administrator_creates_project_with_steps_and_it_is_logged(client, admin
     assert list(project.steps.values_list("kind", flat=True)) == ["presentation"]
     actions = set(ActionLog.objects.values_list("action", "object_repr"))
     assert ("create", "Budget participatif 2027") in actions
-    assert ("create", "Présentation") in actions
+    assert ("create", "Budget participatif 2027 — Présentation") in actions
     assert ActionLog.objects.filter(actor=administrator).count() == 2
 
 
