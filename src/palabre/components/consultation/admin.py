@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from palabre.backoffice.mixins import AdministratorOnly, LoggedAdmin
+from palabre.backoffice.mixins import AdministratorOnly, LoggedAdmin, related_filter
 from palabre.backoffice.site import site
 from palabre.core.models import Step
 
@@ -111,7 +111,11 @@ class ImportForm(forms.Form):
 @admin.register(Opinion, site=site)
 class OpinionAdmin(AdministratorOnly, admin.ModelAdmin):
     list_display = ["title", "section", "author", "published", "pinned", "votes_ok", "votes_nok"]
-    list_filter = ["published", "pinned", "section__consultation"]
+    list_filter = [
+        "published",
+        "pinned",
+        ("section__consultation", related_filter("step__project")),
+    ]
     search_fields = ["title", "body"]
     list_select_related = ["section", "author"]
     readonly_fields = [
