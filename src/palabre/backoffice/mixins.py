@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from palabre.core import services
 
@@ -28,7 +29,92 @@ class AdministratorOnly:
         return self._is_admin(request)
 
 
-class LoggedAdmin(AdministratorOnly, admin.ModelAdmin):
+# Django's admin titles its pages « Ajout de étape », « Modification de étape », « Sélectionnez
+# l'objet étape à changer »: French needs the article of each model's name. A ModelAdmin that
+# declares ``gender`` ("m", "f", or "mf" for an inclusive name such as « utilisateur·rice »)
+# gets « Ajouter une étape », « Modifier l'étape », « Choisir une étape à modifier » (English:
+# « Add step », « Change step », « Select step to change »). One sentence, one msgid.
+_ADD = {
+    "m": _("Ajouter un %(name)s"),
+    "f": _("Ajouter une %(name)s"),
+    "mf": _("Ajouter un·e %(name)s"),
+}
+_CHANGE = {
+    "m": _("Modifier le %(name)s"),
+    "f": _("Modifier la %(name)s"),
+    "mf": _("Modifier le ou la %(name)s"),
+    "elided": _("Modifier l'%(name)s"),
+}
+_VIEW = {
+    "m": _("Voir le %(name)s"),
+    "f": _("Voir la %(name)s"),
+    "mf": _("Voir le ou la %(name)s"),
+    "elided": _("Voir l'%(name)s"),
+}
+_CHOOSE_TO_CHANGE = {
+    "m": _("Choisir un %(name)s à modifier"),
+    "f": _("Choisir une %(name)s à modifier"),
+    "mf": _("Choisir un·e %(name)s à modifier"),
+}
+_CHOOSE_TO_VIEW = {
+    "m": _("Choisir un %(name)s à consulter"),
+    "f": _("Choisir une %(name)s à consulter"),
+    "mf": _("Choisir un·e %(name)s à consulter"),
+}
+GENDERS = ("m", "f", "mf")
+# « l' » before a vowel; a name starting with a « h muet » would need its own declaration.
+_VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
+
+
+class FrenchTitles:
+    """Page titles of the add, change and list pages in correct French (see ``_ADD``).
+
+    ``gender`` is declared by each ModelAdmin of the back office (a test checks that every
+    registered one does); without it, Django's own titles are kept.
+    """
+
+    gender: str = ""
+
+    def french_titles(self, request) -> dict:
+        if self.gender not in GENDERS:
+            return {}
+        name = str(self.opts.verbose_name)
+        definite = "elided" if name[:1] in _VOWELS else self.gender
+        values = {"name": name}
+        return {
+            "add": _ADD[self.gender] % values,
+            "change": _CHANGE[definite] % values,
+            "view": _VIEW[definite] % values,
+            "choose_to_change": _CHOOSE_TO_CHANGE[self.gender] % values,
+            "choose_to_view": _CHOOSE_TO_VIEW[self.gender] % values,
+        }
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        titles = self.french_titles(request)
+        if titles:
+            if object_id is None:
+                title = titles["add"]
+            elif self.has_change_permission(request):
+                title = titles["change"]
+            else:
+                title = titles["view"]
+            extra_context = {"title": title, **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        titles = self.french_titles(request)
+        if titles:
+            can_change = self.has_change_permission(request)
+            extra_context = {
+                "title": titles["choose_to_change" if can_change else "choose_to_view"],
+                # The « add » button of the list (admin/change_list_object_tools.html).
+                "add_title": titles["add"],
+                **(extra_context or {}),
+            }
+        return super().changelist_view(request, extra_context)
+
+
+class LoggedAdmin(FrenchTitles, AdministratorOnly, admin.ModelAdmin):
     """Saves and deletions go through ``core.services`` and write an action-log row."""
 
     def save_model(self, request, obj, form, change):

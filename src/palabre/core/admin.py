@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from palabre.backoffice.mixins import AdministratorOnly, LoggedAdmin
+from palabre.backoffice.mixins import AdministratorOnly, FrenchTitles, LoggedAdmin
 from palabre.backoffice.site import site
 
 from . import services
@@ -48,6 +48,7 @@ class StepInline(admin.StackedInline):
 
 @admin.register(Project, site=site)
 class ProjectAdmin(LoggedAdmin):
+    gender = "m"
     list_display = ["title", "visibility", "published_at", "position"]
     list_filter = ["visibility", "themes", "districts"]
     search_fields = ["title", "summary"]
@@ -67,6 +68,7 @@ class ProjectAdmin(LoggedAdmin):
 
 @admin.register(Step, site=site)
 class StepAdmin(LoggedAdmin):
+    gender = "f"
     form = StepForm
     list_display = ["title", "project", "kind", "starts_at", "ends_at"]
     list_filter = ["kind", "project"]
@@ -80,18 +82,21 @@ class StepAdmin(LoggedAdmin):
 
 @admin.register(Theme, site=site)
 class ThemeAdmin(LoggedAdmin):
+    gender = "m"
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(District, site=site)
 class DistrictAdmin(LoggedAdmin):
+    gender = "m"
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Page, site=site)
 class PageAdmin(LoggedAdmin):
+    gender = "f"
     list_display = ["title", "kind", "in_footer", "position"]
     prepopulated_fields = {"slug": ("title",)}
 
@@ -99,6 +104,8 @@ class PageAdmin(LoggedAdmin):
 @admin.register(Organisation, site=site)
 class OrganisationAdmin(LoggedAdmin):
     """A single row: the list goes straight to it."""
+
+    gender = "f"
 
     def changelist_view(self, request, extra_context=None):
         org = Organisation.load()
@@ -112,7 +119,8 @@ class OrganisationAdmin(LoggedAdmin):
 
 
 @admin.register(User, site=site)
-class UserAdmin(AdministratorOnly, DjangoUserAdmin):
+class UserAdmin(FrenchTitles, AdministratorOnly, DjangoUserAdmin):
+    gender = "mf"
     list_display = ["username", "email", "role", "is_active", "date_joined", "last_login"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "email"]
@@ -141,13 +149,15 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
 
 
 @admin.register(Group, site=site)
-class GroupAdmin(AdministratorOnly, admin.ModelAdmin):
+class GroupAdmin(FrenchTitles, AdministratorOnly, admin.ModelAdmin):
+    gender = "m"
     search_fields = ["name"]
     fields = ["name"]
 
 
 @admin.register(ActionLog, site=site)
-class ActionLogAdmin(AdministratorOnly, admin.ModelAdmin):
+class ActionLogAdmin(FrenchTitles, AdministratorOnly, admin.ModelAdmin):
+    gender = "f"
     list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor__username"]
@@ -164,12 +174,14 @@ class ActionLogAdmin(AdministratorOnly, admin.ModelAdmin):
         return False
 
 
-class SiteAccessAttemptAdmin(AdministratorOnly, AccessAttemptAdmin):
+class SiteAccessAttemptAdmin(FrenchTitles, AdministratorOnly, AccessAttemptAdmin):
     """Locked-out accounts; deleting a row unlocks the account."""
 
+    gender = "f"
 
-class SiteEmailAddressAdmin(AdministratorOnly, EmailAddressAdmin):
-    pass
+
+class SiteEmailAddressAdmin(FrenchTitles, AdministratorOnly, EmailAddressAdmin):
+    gender = "f"
 
 
 site.register(AccessAttempt, SiteAccessAttemptAdmin)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from palabre.backoffice.mixins import FrenchTitles
 from palabre.backoffice.site import site
 
 from . import services
@@ -67,7 +68,8 @@ class ReportDecisionForm(forms.ModelForm):
 
 
 @admin.register(Report, site=site)
-class ReportAdmin(ModeratorOnly, admin.ModelAdmin):
+class ReportAdmin(FrenchTitles, ModeratorOnly, admin.ModelAdmin):
+    gender = "m"
     form = ReportDecisionForm
     list_display = ["created_at", "reason", "status", "content_type", "excerpt", "reporter"]
     list_filter = ["status", "reason", "content_type"]

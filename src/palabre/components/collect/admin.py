@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.backoffice.mixins import (
     AdministratorOnly,
+    FrenchTitles,
     LabelledTabularInline,
     LoggedAdmin,
     related_filter,
@@ -89,6 +90,7 @@ class CollectForm(forms.ModelForm):
 
 @admin.register(Collect, site=site)
 class CollectAdmin(LoggedAdmin):
+    gender = "m"
     form = CollectForm
     list_display = ["__str__", "project", "preset", "export_links"]
     list_select_related = ["step__project"]
@@ -156,7 +158,8 @@ class StatusActionForm(ActionForm):
 
 
 @admin.register(Proposal, site=site)
-class ProposalAdmin(AdministratorOnly, admin.ModelAdmin):
+class ProposalAdmin(FrenchTitles, AdministratorOnly, admin.ModelAdmin):
+    gender = "f"
     list_display = [
         "reference",
         "title",

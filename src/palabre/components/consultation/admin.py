@@ -6,7 +6,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from palabre.backoffice.mixins import AdministratorOnly, LoggedAdmin, related_filter
+from palabre.backoffice.mixins import (
+    AdministratorOnly,
+    FrenchTitles,
+    LoggedAdmin,
+    related_filter,
+)
 from palabre.backoffice.site import site
 from palabre.core.models import Step
 
@@ -37,6 +42,7 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Consultation, site=site)
 class ConsultationAdmin(LoggedAdmin):
+    gender = "f"
     list_display = ["__str__", "project", "import_link"]
     inlines = [SectionInline]
     list_select_related = ["step__project"]
@@ -109,7 +115,8 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Opinion, site=site)
-class OpinionAdmin(AdministratorOnly, admin.ModelAdmin):
+class OpinionAdmin(FrenchTitles, AdministratorOnly, admin.ModelAdmin):
+    gender = "f"
     list_display = ["title", "section", "author", "published", "pinned", "votes_ok", "votes_nok"]
     list_filter = [
         "published",

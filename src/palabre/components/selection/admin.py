@@ -3,7 +3,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from palabre.backoffice.mixins import LabelledTabularInline, LoggedAdmin, related_filter
+from palabre.backoffice.mixins import (
+    FrenchTitles,
+    LabelledTabularInline,
+    LoggedAdmin,
+    related_filter,
+)
 from palabre.backoffice.site import site
 from palabre.components.collect.admin import ProposalStatusChoiceField, statuses_for_choice
 from palabre.core.models import Step
@@ -70,6 +75,7 @@ class SelectionForm(forms.ModelForm):
 
 @admin.register(Selection, site=site)
 class SelectionAdmin(LoggedAdmin):
+    gender = "m"
     form = SelectionForm
     list_display = ["__str__", "project", "vote_type", "votes_max", "budget"]
     list_select_related = ["step__project"]
@@ -155,8 +161,10 @@ class SelectionAdmin(LoggedAdmin):
 
 
 @admin.register(Ballot, site=site)
-class BallotAdmin(admin.ModelAdmin):
+class BallotAdmin(FrenchTitles, admin.ModelAdmin):
     """Read only: ballots change through the participants' votes alone."""
+
+    gender = "m"
 
     list_display = ["__str__", "votes_count", "spent", "counted", "updated_at"]
     list_filter = [("selection", related_filter("step__project"))]

@@ -1,0 +1,99 @@
+"""The back office's page titles in correct French: « Ajouter une étape », « Modifier l'étape »,
+« Choisir une étape à modifier », never Django's « Ajout de étape »."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import translation
+
+from palabre.backoffice.mixins import GENDERS
+from palabre.backoffice.site import site
+from palabre.core.tests.factories import StepFactory, UserFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+# Django's French admin titles, built from a bare verbose name.
+STOCK = re.compile(r"Ajout de |Modification de |Sélectionnez l.objet|Ajouter un objet|Add another")
+
+
+@pytest.fixture
+def organiser():
+    return verified_user(username="orga", role="administrator", is_staff=True)
+
+
+def _registered():
+    return [model for model in apps.get_models() if site.is_registered(model)]
+
+
+def _h1(html: str) -> str:
+    return re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+
+
+def test_every_model_admin_declares_the_gender_of_its_name():
+    missing = [
+        model._meta.label
+        for model in _registered()
+        if getattr(site.get_model_admin(model), "gender", None) not in GENDERS
+    ]
+    assert len(_registered()) >= 15
+    assert not missing
+
+
+def test_step_pages_are_titled_in_french(client, organiser):
+    step = StepFactory(title="Vote")
+    client.force_login(organiser)
+    html = client.get(reverse("admin:core_step_add")).content.decode()
+    assert _h1(html) == "Ajouter une étape"
+    assert "<title>Ajouter une étape |" in html
+    assert "&rsaquo; Ajouter une étape" in html
+    html = client.get(reverse("admin:core_step_change", args=[step.pk])).content.decode()
+    assert _h1(html) == "Modifier l&#x27;étape"
+    html = client.get(reverse("admin:core_step_changelist")).content.decode()
+    assert _h1(html) == "Choisir une étape à modifier"
+    assert re.search(r'class="addlink">\s*Ajouter une étape\s*</a>', html)
+
+
+def test_titles_follow_each_names_gender(client, organiser):
+    client.force_login(organiser)
+    user = UserFactory()
+    cases = [
+        (reverse("admin:core_project_add"), "Ajouter un projet"),
+        (reverse("admin:core_page_add"), "Ajouter une page"),
+        (reverse("admin:core_user_add"), "Ajouter un·e utilisateur·rice"),
+        (reverse("admin:core_user_change", args=[user.pk]), "Modifier l&#x27;utilisateur·rice"),
+        (reverse("admin:core_theme_changelist"), "Choisir un thème à modifier"),
+        # Read-only lists and pages: « consulter », « voir ».
+        (reverse("admin:selection_ballot_changelist"), "Choisir un bulletin à consulter"),
+        (reverse("admin:core_actionlog_changelist"), "Choisir une entrée du journal à consulter"),
+    ]
+    for url, title in cases:
+        assert _h1(client.get(url).content.decode()) == title, url
+
+
+def test_titles_in_english(client, organiser):
+    client.force_login(organiser)
+    with translation.override("en"):
+        client.cookies["django_language"] = "en"
+        html = client.get(reverse("admin:core_step_add"), HTTP_ACCEPT_LANGUAGE="en").content
+    assert _h1(html.decode()) == "Add step"
+
+
+def test_no_page_of_the_back_office_shows_djangos_stock_french_titles(client, organiser):
+    client.force_login(organiser)
+    checked = 0
+    for model in _registered():
+        opts = model._meta
+        for name in ("changelist", "add"):
+            response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}"))
+            if response.status_code != 200:
+                assert response.status_code in (302, 403), (opts.label, name)
+                continue
+            checked += 1
+            html = response.content.decode()
+            assert not STOCK.search(_h1(html)), (opts.label, name, _h1(html))
+            assert not STOCK.search(html.split("<title>")[1].split("</title>")[0])
+    assert checked >= 25
