@@ -163,3 +163,61 @@ def test_vote_rate_limit_setting(value, rate):
 def test_a_bad_vote_rate_limit_is_refused_at_start(value):
     with pytest.raises(ValueError, match="bad rate"):
         parse_rate(value, (60, 60))
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server of this test's own (port 56403)."""
+    import shutil
+    import socket
+
+    if not shutil.which("redis-server"):
+        pytest.skip("no redis-server (scripts/system-deps redis)")
+    port = 56403
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "redis did not start"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_counter_on_redis_is_one_round_trip_and_expires(redis_url):
+    import redis
+
+    from palabre.core.cache import RedisCache
+
+    cache = RedisCache(redis_url, {"KEY_PREFIX": "palabre"})
+    assert [count(cache, "ratelimit:k", 60) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("ratelimit:k") == 3  # the same key as Django's cache API
+    client = redis.Redis.from_url(redis_url)
+    ttl = client.ttl(cache.make_and_validate_key("ratelimit:k"))
+    assert 0 < ttl <= 60  # set by the first count, not pushed back by the next ones
+    commands_before = client.info("stats")["total_commands_processed"]
+    count(cache, "ratelimit:k", 60)
+    # One pipelined MULTI/SET/INCR/EXEC (4 commands, one round trip), +1 for INFO itself.
+    assert client.info("stats")["total_commands_processed"] - commands_before == 5
