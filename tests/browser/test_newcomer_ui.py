@@ -148,6 +148,32 @@ def test_the_ballot_panel_never_covers_the_focused_button(new_page, log_in, view
     assert errors == [], errors  # the CSP let everything run
 
 
+def test_without_javascript_the_ballot_panel_never_covers_the_focus(browser, live_server, log_in):
+    """No script to measure the bar: the stylesheet's fallback space is enough for it."""
+    n = 16
+    selection = seed_selection.selection(
+        n=n, vote_type="budget", budget=60_000, votes_min=2, costs=[2_000] * n
+    )
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport=DESKTOP, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in(page, seed.participant())
+        first = proposals(selection)[0]
+        page.goto(selection.step.get_absolute_url())
+        page.locator(f"#vote-button-{first.pk}").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator(f"#vote-{first.pk}.vote-zone--voted").count() == 1
+        stops = _tab_through_vote_buttons(page, n) + _tab_through_vote_buttons(page, n, back=True)
+        hidden = [s for s in stops if s["page"] and (s["overlap"] or not s["inView"])]
+        assert not hidden, [(h["id"] or h["text"], h["focus"], h["panel"]) for h in hidden]
+    finally:
+        context.close()
+
+
 # --- The collect map: pins clustered, district labels apart ------------------------------------
 
 DISTRICT_NAMES = [
