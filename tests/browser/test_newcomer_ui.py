@@ -16,7 +16,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 
 from palabre.components.selection.tests.conftest import proposals
 
@@ -57,8 +57,9 @@ def test_results_tab_of_an_open_vote_explains_when_results_come(page, log_in, lo
     page.wait_for_load_state("networkidle")
     assert answer.value.status == 200
     assert errors == [], errors
-    closes = date_format(timezone.localtime(selection.step.ends_at), "DATETIME_FORMAT")
-    assert re.search(r"[a-zéû]{3,}", closes), f"the date is written in words: {closes}"
+    ends_at = timezone.localtime(selection.step.ends_at)
+    closes = f"le {date_format(ends_at, 'DATE_FORMAT')} à {time_format(ends_at, 'TIME_FORMAT')}"
+    assert re.search(r" [a-zéû]{4,} 20\d\d à ", closes), f"the date is written in words: {closes}"
     explanation = _text(page.locator(".results-pending"))
     assert "Les résultats seront publiés à la fin du vote" in explanation
     assert closes.replace("\xa0", " ") in explanation, explanation
@@ -78,8 +79,9 @@ def test_results_published_at_a_date_say_that_date_in_words(page):
     )
     response = page.goto(_url(selection, "results"))
     assert response is not None and response.status == 200
-    when = date_format(timezone.localtime(selection.results_at), "DATETIME_FORMAT")
-    assert f"Les résultats seront publiés le {when}".replace("\xa0", " ") in _text(
+    at = timezone.localtime(selection.results_at)
+    when = f"{date_format(at, 'DATE_FORMAT')} à {time_format(at, 'TIME_FORMAT')}"
+    assert f"Les résultats seront publiés le {when}.".replace("\xa0", " ") in _text(
         page.locator(".results-pending")
     )
 

@@ -6,7 +6,7 @@ Views show the reason, services check the same functions inside their transactio
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.permissions import ALLOWED, Decision
@@ -71,14 +71,26 @@ def results_view(user, selection: Selection) -> Decision:
         at = selection.results_at
         if at is not None and timezone.now() >= at:
             return ALLOWED
-        when = date_format(timezone.localtime(at), "DATETIME_FORMAT") if at else ""
-        return Decision(False, _("Les résultats seront publiés le %(date)s.") % {"date": when})
+        if at is None:
+            return Decision(
+                False, _("La date de publication des résultats n'est pas encore fixée.")
+            )
+        return Decision(
+            False, _("Les résultats seront publiés le %(date)s à %(time)s.") % _when(at)
+        )
     if selection.step.status == "closed":
         return ALLOWED
     ends_at = selection.step.ends_at
     if ends_at is None:
         return Decision(False, _("Les résultats seront publiés à la fin du vote."))
-    when = date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
     return Decision(
-        False, _("Les résultats seront publiés à la fin du vote, le %(date)s.") % {"date": when}
+        False,
+        _("Les résultats seront publiés à la fin du vote, le %(date)s à %(time)s.")
+        % _when(ends_at),
     )
+
+
+def _when(moment) -> dict:
+    """A moment in words, for a sentence: « 9 décembre 2026 » and « 17:00 »."""
+    moment = timezone.localtime(moment)
+    return {"date": date_format(moment, "DATE_FORMAT"), "time": time_format(moment, "TIME_FORMAT")}
