@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from palabre.core.mail import sender
+
 UNSUBSCRIBE_SALT = "palabre.participation.unsubscribe"
 
 
@@ -88,6 +90,7 @@ def _message(*, user, subject: str, template: str, context: dict, unsubscribe: s
     return EmailMessage(
         subject=subject,
         body=body,
+        from_email=sender(),
         to=[user.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",

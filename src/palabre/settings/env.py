@@ -159,7 +159,7 @@ def read() -> Env:
         database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var / 'palabre.sqlite3'}",
         redis_url=os.environ.get("REDIS_URL") or None,
         email=parse_email_url(os.environ.get("EMAIL_URL") or f"file://{var / 'mail'}"),
-        default_from_email=os.environ.get("DEFAULT_FROM_EMAIL") or "Palabre <noreply@localhost>",
+        default_from_email=os.environ.get("DEFAULT_FROM_EMAIL") or "noreply@localhost",
         media_root=Path(os.environ.get("MEDIA_ROOT") or var / "media"),
         static_root=Path(os.environ.get("STATIC_ROOT") or var / "static"),
         serve_media=_bool(os.environ.get("SERVE_MEDIA"), True),
