@@ -1,6 +1,10 @@
 """The organisers' back office: the Django admin, staff only, sorted for organisers."""
 
+import functools
+
 from django.contrib import admin
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core import permissions
@@ -14,6 +18,19 @@ class BackofficeSite(admin.AdminSite):
 
     def has_permission(self, request):
         return bool(permissions.backoffice_access(request.user))
+
+    def admin_view(self, view, cacheable=False):
+        """Django's admin takes an empty ``_to_field`` for a field name and fails (500) on
+        the change and delete pages: such a request is refused as a bad one (400)."""
+        wrapped = super().admin_view(view, cacheable)
+
+        @functools.wraps(wrapped)
+        def inner(request, *args, **kwargs):
+            if "" in (request.GET.get(TO_FIELD_VAR), request.POST.get(TO_FIELD_VAR)):
+                return HttpResponseBadRequest(_("Paramètre « _to_field » vide."))
+            return wrapped(request, *args, **kwargs)
+
+        return inner
 
     def each_context(self, request):
         context = super().each_context(request)

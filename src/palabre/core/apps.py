@@ -10,6 +10,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
+
+        from .params import IdConverter
+
+        # <id:pk> in every URLconf: an id beyond the database's key range is a 404.
+        register_converter(IdConverter, "id")
 
         from . import signals  # noqa: F401 - projects cache their steps' dates
         from .cache import create_cache_tables

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -15,6 +14,7 @@ from . import health, permissions, phases, selectors, services, settings_tabs
 from .forms import ProfileForm, ProjectFilterForm
 from .models import District, Page, Project, Theme
 from .pagecache import anonymous_page_cache
+from .params import local_url
 
 PROJECTS_PER_PAGE = 24
 
@@ -212,10 +212,8 @@ def organisation_css(request):
 
 
 def _local_url(request, url: str) -> str:
-    """``url`` if it stays on this site, else the home page."""
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return "/"
+    """``url`` if it is a path on this site, else the home page."""
+    return local_url(request, url, "/")
 
 
 def _language_set(request, code):

@@ -3,15 +3,15 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("report/<int:content_type_id>/<int:object_id>/", views.report, name="report"),
+    path("report/<id:content_type_id>/<id:object_id>/", views.report, name="report"),
     path(
-        "comments/<int:content_type_id>/<int:object_id>/",
+        "comments/<id:content_type_id>/<id:object_id>/",
         views.comment_create,
         name="comment_create",
     ),
-    path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<id:pk>/edit/", views.comment_edit, name="comment_edit"),
     path(
-        "follow/<int:content_type_id>/<int:object_id>/",
+        "follow/<id:content_type_id>/<id:object_id>/",
         views.follow_toggle,
         name="follow_toggle",
     ),

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.core import settings_tabs
+from palabre.core.params import local_url, parse_id
 
 from . import emails, permissions, registry, selectors, services, targets
 from .forms import CommentForm, NotificationPreferenceForm, ReportForm
@@ -39,10 +39,8 @@ def _target(request, content_type_id, object_id):
 
 
 def _next(request, obj):
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return obj.get_absolute_url()
+    url = request.POST.get("next") or request.GET.get("next")
+    return local_url(request, url, obj.get_absolute_url())
 
 
 @login_required
@@ -96,10 +94,7 @@ def _comment_target(request, content_type_id, object_id, *, check_visibility: bo
 
 
 def _safe_next(request, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return default
+    return local_url(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 def _at_comment(url: str, comment) -> str:
@@ -127,7 +122,7 @@ def comment_create(request, content_type_id, object_id):
     parent = None
     if parent_id:
         parent = Comment.objects.filter(
-            pk=int(parent_id) if parent_id.isdigit() else 0,
+            pk=parse_id(parent_id) or 0,
             content_type_id=content_type_id,
             object_id=object_id,
         ).first()

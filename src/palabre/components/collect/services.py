@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from palabre.core import pagecache, richtext
+from palabre.core.params import parse_ids
 from palabre.core.services import action_log_record
 from palabre.participation import services as participation
 from palabre.participation.requirements import has_confirmed_email
@@ -209,8 +210,10 @@ def draft_save(
 ) -> tuple[Draft, dict[str, list[str]]]:
     """Keep what the author typed, and the uploads that pass the checks.
 
-    Returns the draft and, per file field, the messages of the files refused (type, size,
-    count): those must be selected again; everything else is kept.
+    Returns the draft and, per field, the messages of what was not kept as sent: files
+    refused (type, size, count), which must be selected again, and NUL characters removed
+    from a text (a database cannot store them, no one types them: they come with a paste of
+    a mis-decoded file); everything else is kept.
     """
     if proposal is not None:
         _check(permissions.proposal_edit(author, proposal))
@@ -225,6 +228,7 @@ def draft_save(
     names = [n for n, f in form.fields.items() if n not in FILE_FIELDS and not _is_file(f)]
     multi = {n for n, f in form.fields.items() if _is_multi(f)}
     raw = {}
+    nul_removed: list[str] = []
     for name in names:
         if hasattr(data, "getlist"):
             # Kept whole, never cut: the form checks the limits on what was typed and says
@@ -233,6 +237,9 @@ def draft_save(
         else:
             value = data.get(name)
             values = value if isinstance(value, list) else ([] if value is None else [value])
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            values = [v.replace("\x00", "") if isinstance(v, str) else v for v in values]
+            nul_removed.append(name)
         if name in multi:
             raw[name] = values
         elif values:
@@ -241,9 +248,16 @@ def draft_save(
     draft.save()
 
     if remove:
-        ids = [int(i) for i in remove if str(i).isdigit()]
-        draft.files.filter(pk__in=ids).delete()
-    refused: dict[str, list[str]] = {}
+        draft.files.filter(pk__in=parse_ids(remove)).delete()
+    refused: dict[str, list[str]] = {
+        name: [
+            _(
+                "Des caractères nuls (invisibles, venus d'un copier-coller) ont été retirés de "
+                "ce champ : relisez le texte, puis envoyez-le à nouveau."
+            )
+        ]
+        for name in nul_removed
+    }
     for name, field in form.fields.items():
         if not _is_file(field) or not files:
             continue

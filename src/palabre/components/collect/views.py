@@ -1,5 +1,6 @@
 import random
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from palabre.core.models import District, Theme
 from palabre.core.pagecache import anonymous_page_cache
+from palabre.core.params import id_or_404, parse_id, parse_int
 from palabre.core.permissions import project_view
 from palabre.core.views import resolve_step
 
@@ -65,16 +67,9 @@ def _context(project, step, collect):
     }
 
 
-def _pk(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-
-
 def _proposal(request, collect, pk) -> Proposal:
     try:
-        proposal = selectors.proposal_detail(collect, _pk(pk))
+        proposal = selectors.proposal_detail(collect, id_or_404(pk))
     except Proposal.DoesNotExist as exc:
         raise Http404(_("Proposition introuvable.")) from exc
     if not permissions.proposal_view(request.user, proposal):
@@ -88,11 +83,8 @@ def _proposal(request, collect, pk) -> Proposal:
 
 def _seed(request) -> int:
     """The random order's seed comes with the query string (no cookie, no session)."""
-    try:
-        seed = int(request.GET.get("seed", ""))
-    except ValueError:
-        seed = 0
-    if 1 <= seed <= MAX_SEED:
+    seed = parse_int(request.GET.get("seed"), minimum=1, maximum=MAX_SEED)
+    if seed is not None:
         return seed
     return random.randint(1, MAX_SEED)  # noqa: S311 - an ordering, not a secret
 
@@ -204,8 +196,8 @@ def _light_filters(request) -> dict:
     get = request.GET
     filters = {k: get.get(k, "")[:100] for k in ("q", "theme", "district")}
     for key in ("category", "status"):
-        value = get.get(key, "")
-        filters[key] = value if value.isdigit() else ""
+        pk = parse_id(get.get(key))
+        filters[key] = str(pk) if pk is not None else ""
     return filters
 
 
@@ -311,7 +303,9 @@ def _login_first(request, fallback):
 def _draft_from_request(request, collect, *, proposal=None) -> Draft | None:
     raw = request.POST.get("draft") or request.GET.get("draft")
     if raw:
-        draft = Draft.objects.filter(pk=_pk(raw), collect=collect, author=request.user).first()
+        draft = Draft.objects.filter(
+            pk=id_or_404(raw), collect=collect, author=request.user
+        ).first()
         if draft is None or draft.proposal_id != (proposal.pk if proposal else None):
             raise Http404(_("Brouillon introuvable."))
         return draft
@@ -357,7 +351,11 @@ def _form_page(request, project, step, collect, *, proposal=None):
                     _("Brouillon enregistré. Vous le retrouverez dans « Mes brouillons »."),
                 )
                 return redirect(_form_url(project, step, proposal, draft))
-            form = services.build_form(collect, draft=draft, initial=draft.data)
+            # Bound, to carry the refusals; a draft may stay incomplete, so only they are
+            # shown (not what a submission would still lack).
+            form = services.build_form(collect, draft=draft, data=draft.data)
+            for name in [name for name in form.errors if name not in refused]:
+                del form.errors[name]
             status = 400
         else:
             form = services.build_form(collect, draft=draft, data=draft.data)
@@ -407,7 +405,9 @@ def _form_page(request, project, step, collect, *, proposal=None):
             "proposal": proposal,
             "title": title,
             "autosave_url": autosave_url,
-            "refused_files": bool(refused),
+            "refused_files": any(
+                isinstance(form.fields.get(name), forms.FileField) for name in refused
+            ),
             "cancel_url": proposal.get_absolute_url() if proposal else step.get_absolute_url(),
         },
         status=status,
@@ -465,17 +465,21 @@ def _autosave(request, project, step, collect, proposal=None):
         return JsonResponse({"error": _("Votre session a expiré : reconnectez-vous.")}, status=403)
     try:
         draft = _draft_from_request(request, collect, proposal=proposal)
-        draft, _refused = services.draft_save(
+        draft, refused = services.draft_save(
             author=request.user, collect=collect, draft=draft, proposal=proposal, data=request.POST
         )
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=403)
     saved_at = time_format(timezone.localtime(draft.updated_at), "H:i")
+    message = _("Brouillon enregistré automatiquement à %(time)s.") % {"time": saved_at}
+    # What was not kept as sent (NUL characters removed from a text): said with the time.
+    notes = list(dict.fromkeys(m for messages_ in refused.values() for m in messages_))
     return JsonResponse(
         {
             "draft": draft.pk,
             "saved_at": saved_at,
-            "message": _("Brouillon enregistré automatiquement à %(time)s.") % {"time": saved_at},
+            "message": " ".join([message, *notes]),
+            "refused": refused,
         }
     )
 

@@ -64,7 +64,7 @@ class ConsultationAdmin(LoggedAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/import/",
+                "<id:pk>/import/",
                 self.admin_site.admin_view(self.import_view),
                 name="consultation_consultation_import",
             ),

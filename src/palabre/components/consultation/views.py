@@ -9,12 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.html import strip_tags
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
+from palabre.core.params import id_or_404, local_url, parse_int
 from palabre.core.views import resolve_step
 from palabre.participation import limits
 
@@ -99,12 +99,7 @@ def _section(step, section_slug) -> Section:
     return section
 
 
-def _pk(value) -> int:
-    """An id from the URL or a form field; anything else is a 404, not a 500."""
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
+_pk = id_or_404  # an id from the URL or a form field; anything else is a 404, not a 500
 
 
 def _opinion(step, pk) -> Opinion:
@@ -124,10 +119,10 @@ def _seed(request) -> tuple[int, bool]:
     """
     if getattr(request, "consultation_seed", None):
         return request.consultation_seed, False
-    try:
-        return (int(request.COOKIES[SEED_KEY]) - 1) % SEEDS + 1, False
-    except (KeyError, ValueError):
-        return random.randint(1, SEEDS), True  # noqa: S311 - an ordering, not a secret
+    seed = parse_int(request.COOKIES.get(SEED_KEY), minimum=1, maximum=SEEDS)
+    if seed is not None:
+        return seed, False
+    return random.randint(1, SEEDS), True  # noqa: S311 - an ordering, not a secret
 
 
 def _seed_cookie(request, seed: int) -> tuple[str, dict]:
@@ -286,10 +281,7 @@ def version_view(request, slug, step_slug, pk, version_pk):
 
 
 def _back(request, fallback):
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return redirect(url)
-    return redirect(fallback)
+    return redirect(local_url(request, request.POST.get("next"), fallback))
 
 
 def _login_first(request, fallback):

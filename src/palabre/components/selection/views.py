@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
+from palabre.core.params import id_or_404, local_url
 from palabre.core.views import project_visible_or_404, resolve_step
 
 from . import permissions, selectors, services
@@ -120,14 +121,7 @@ def _resolve_action(request, slug, step_slug) -> tuple:
     return project, selection.step, selection
 
 
-def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 0 < pk < 2**63:  # the database's key range: beyond it, nothing to find
-        raise Http404
-    return pk
+_pk = id_or_404
 
 
 # Refusals of ``vote_cast``/``vote_remove`` that mean "this proposal is not in the ballot".
@@ -197,10 +191,7 @@ def proposal_view(request, slug, step_slug, pk):
 
 
 def _back(request, fallback: str):
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return redirect(url)
-    return redirect(fallback)
+    return redirect(local_url(request, request.POST.get("next"), fallback))
 
 
 def _login_first(request, fallback: str):
