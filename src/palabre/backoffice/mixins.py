@@ -1,5 +1,8 @@
 """Admin building blocks: organiser roles and action-logged saves through services."""
 
+import functools
+import json
+
 from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +64,12 @@ _CHOOSE_TO_VIEW = {
     "f": _("Choisir une %(name)s à consulter"),
     "mf": _("Choisir un·e %(name)s à consulter"),
 }
+# The « add another » link under an inline's rows (an inline declares ``gender`` too).
+_ADD_ANOTHER = {
+    "m": _("Ajouter un autre %(name)s"),
+    "f": _("Ajouter une autre %(name)s"),
+    "mf": _("Ajouter un·e autre %(name)s"),
+}
 GENDERS = ("m", "f", "mf")
 # « l' » before a vowel; a name starting with a « h muet » would need its own declaration.
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
@@ -100,6 +109,24 @@ class FrenchTitles:
                 title = titles["view"]
             extra_context = {"title": title, **(extra_context or {})}
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """Inline rows' « add another » link: « Ajouter une autre étape », not Django's
+        « Ajouter un objet Étape supplémentaire » (the inline declares its ``gender``)."""
+        inline_admin_formsets = super().get_inline_formsets(
+            request, formsets, inline_instances, obj
+        )
+        for inline_admin_formset in inline_admin_formsets:
+            inline = inline_admin_formset.opts
+            gender = getattr(inline, "gender", "")
+            if gender not in GENDERS:
+                continue
+            data = json.loads(inline_admin_formset.inline_formset_data())
+            data["options"]["addText"] = str(
+                _ADD_ANOTHER[gender] % {"name": str(inline.verbose_name)}
+            )
+            inline_admin_formset.inline_formset_data = functools.partial(json.dumps, data)
+        return inline_admin_formsets
 
     def changelist_view(self, request, extra_context=None):
         titles = self.french_titles(request)

@@ -32,6 +32,7 @@ class StepForm(forms.ModelForm):
 
 class StepInline(admin.StackedInline):
     model = Step
+    gender = "f"
     form = StepForm
     extra = 0
     prepopulated_fields = {"slug": ("title",)}

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.apps import apps
@@ -97,3 +99,27 @@ def test_no_page_of_the_back_office_shows_djangos_stock_french_titles(client, or
             assert not STOCK.search(_h1(html)), (opts.label, name, _h1(html))
             assert not STOCK.search(html.split("<title>")[1].split("</title>")[0])
     assert checked >= 25
+
+
+def _inline_add_texts(html: str) -> list[str]:
+    return [
+        json.loads(unescape(data))["options"]["addText"]
+        for data in re.findall(r'data-inline-formset="([^"]*)"', html)
+    ]
+
+
+def test_every_inline_declares_the_gender_of_its_name():
+    inlines = [inline for model in _registered() for inline in site.get_model_admin(model).inlines]
+    assert len(inlines) >= 7
+    assert not [inline for inline in inlines if getattr(inline, "gender", None) not in GENDERS]
+
+
+def test_inline_add_another_link_is_in_french(client, organiser):
+    client.force_login(organiser)
+    html = client.get(reverse("admin:core_project_add")).content.decode()
+    assert _inline_add_texts(html) == ["Ajouter une autre étape"]
+    html = client.get(reverse("admin:collect_collect_add")).content.decode()
+    texts = _inline_add_texts(html)
+    assert "Ajouter une autre question personnalisée" in texts
+    assert "Ajouter un autre statut" in texts
+    assert not [text for text in texts if STOCK.search(text)]

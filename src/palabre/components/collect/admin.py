@@ -33,6 +33,7 @@ class _OrganiserInline:
 
 class FormFieldInline(_OrganiserInline, LabelledTabularInline):
     model = FormField
+    gender = "m"
     fields = ["key", "enabled", "required", "position", "label", "help_text"]
     readonly_fields = ["key"]
     ordering = ["position", "id"]
@@ -47,17 +48,20 @@ class FormFieldInline(_OrganiserInline, LabelledTabularInline):
 
 class QuestionInline(_OrganiserInline, admin.StackedInline):
     model = Question
+    gender = "f"
     fields = [("kind", "required", "position"), "label", "help_text", "choices", "max_length"]
     ordering = ["position", "id"]
 
 
 class CategoryInline(_OrganiserInline, LabelledTabularInline):
     model = Category
+    gender = "f"
     fields = ["name", "position"]
 
 
 class StatusInline(_OrganiserInline, LabelledTabularInline):
     model = ProposalStatus
+    gender = "m"
     fields = ["name", "colour", "public", "position"]
 
 

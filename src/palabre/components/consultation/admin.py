@@ -21,6 +21,7 @@ from .models import Consultation, Opinion, Section
 
 class SectionInline(admin.StackedInline):
     model = Section
+    gender = "f"
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
     fields = [

@@ -19,6 +19,7 @@ from .models import Ballot, Selection, SelectionProposal
 
 class SelectionProposalInline(LabelledTabularInline):
     model = SelectionProposal
+    gender = "f"
     extra = 0
     fields = ["proposal", "votes_count", "points", "added_at"]
     readonly_fields = ["votes_count", "points", "added_at"]
