@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from palabre.participation import limits
+
 from . import phases
 
 IMAGE_VALIDATORS = [FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"])]
@@ -28,7 +30,7 @@ class User(AbstractUser):
     role = models.CharField(
         _("rôle"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
     )
-    bio = models.TextField(_("courte biographie"), max_length=1000, blank=True)
+    bio = models.TextField(_("courte biographie"), max_length=limits.BIO, blank=True)
     avatar = models.ImageField(
         _("avatar"), upload_to="avatars/", blank=True, validators=IMAGE_VALIDATORS
     )
@@ -48,7 +50,7 @@ class User(AbstractUser):
             "Demandée seulement par les étapes réservées à un âge minimal ; jamais publiée."
         ),
     )
-    website = models.URLField(_("site web"), blank=True)
+    website = models.URLField(_("site web"), max_length=limits.WEBSITE, blank=True)
     charter_accepted_at = models.DateTimeField(_("charte acceptée le"), null=True, blank=True)
     language = models.CharField(_("langue"), max_length=5, blank=True)
 
