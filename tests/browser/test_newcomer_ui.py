@@ -292,6 +292,10 @@ def test_map_clusters_its_pins_and_keeps_district_labels_apart(page):
         if _overlap(a["box"], b["box"])
     ]
     assert not clashes, clashes
+    covered = [
+        label["text"] for label in shown for m in markers if _overlap(label["box"], m["box"])
+    ]
+    assert not covered, f"names under pins: {covered}"
 
     # A group opens with the keyboard: Enter zooms in on it.
     zoom = page.evaluate("() => document.querySelector('#proposal-map').dataset.zoomLevel")
@@ -303,11 +307,15 @@ def test_map_clusters_its_pins_and_keeps_district_labels_apart(page):
     page.wait_for_timeout(600)
     assert page.evaluate("() => document.activeElement.id") == "proposal-map", "focus kept"
     labels = [label for label in page.evaluate(LABELS) if label["shown"]]
+    markers = page.evaluate(MARKERS)
     assert not [
         (a["text"], b["text"])
         for i, a in enumerate(labels)
         for b in labels[i + 1 :]
         if _overlap(a["box"], b["box"])
+    ]
+    assert not [
+        (a["text"], b["name"]) for a in labels for b in markers if _overlap(a["box"], b["box"])
     ]
     screenshot(page, "newcomer-map-zoomed")
     assert not axe.violations(page), axe.describe("map", axe.violations(page))

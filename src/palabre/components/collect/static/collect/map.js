@@ -195,32 +195,71 @@
     var p = pole(largest.map(function (ring) {
       return ring.map(function (q) { return [q[0] * k, q[1]]; });
     }));
-    return { latlng: [p[1], p[0] / k], area: area };
+    return { latlng: [p[1], p[0] / k], area: area, rings: largest };
   }
 
-  // Hide every name that would cover one placed before it (larger districts first) or
-  // stick out of the map; the others show.
-  function placeLabels(el, labels) {
+  // Where a name may go, in pixels from its district's pole, nearest first.
+  var LABEL_SHIFTS = (function () {
+    var shifts = [];
+    for (var dy = -96; dy <= 96; dy += 16) {
+      for (var dx = -96; dx <= 96; dx += 32) shifts.push([dx, dy]);
+    }
+    return shifts.sort(function (a, b) {
+      return (a[0] * a[0] + 4 * a[1] * a[1]) - (b[0] * b[0] + 4 * b[1] * b[1]);
+    });
+  })();
+
+  function overlaps(a, b) {
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  }
+
+  // Each name (larger districts first) goes to the place nearest its district's pole, inside
+  // the district and the map, where it covers no pin, no group and no name placed before it;
+  // a name with no such place is hidden until one zooms in.
+  function placeLabels(el, map, labels) {
+    var L = window.L;
     var frame = el.getBoundingClientRect();
-    var placed = [];
+    var taken = Array.prototype.map.call(
+      el.querySelectorAll(".leaflet-marker-icon"),
+      function (icon) {
+        var r = icon.getBoundingClientRect();
+        return [r.left - 2, r.top - 2, r.right + 2, r.bottom + 2];
+      }
+    ).filter(function (box) { return box[2] > box[0]; });
     labels.forEach(function (label) {
       var node = label.tooltip.getElement();
       if (!node) return;
+      L.setOptions(label.tooltip, { offset: L.point(0, 0) });
+      label.tooltip.update();
       var r = node.getBoundingClientRect();
-      var box = [r.left - 4, r.top - 2, r.right + 4, r.bottom + 2];
-      var clash = r.width === 0 || r.left < frame.left || r.right > frame.right ||
-        r.top < frame.top || r.bottom > frame.bottom || placed.some(function (b) {
-          return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
-        });
-      node.classList.toggle("collect-district-label--hidden", clash);
-      if (!clash) placed.push(box);
+      var pole = map.latLngToContainerPoint(label.latlng);
+      var spot = null, shift = null;
+      for (var i = 0; i < LABEL_SHIFTS.length && !spot; i++) {
+        var dx = LABEL_SHIFTS[i][0], dy = LABEL_SHIFTS[i][1];
+        var box = [r.left + dx - 4, r.top + dy - 2, r.right + dx + 4, r.bottom + dy + 2];
+        if (r.width === 0 || box[0] < frame.left || box[2] > frame.right ||
+            box[1] < frame.top || box[3] > frame.bottom ||
+            taken.some(function (b) { return overlaps(box, b); })) continue;
+        var at = map.containerPointToLatLng(pole.add([dx, dy]));
+        if (signedDistance(at.lng, at.lat, label.rings) <= 0) continue;
+        spot = box;
+        shift = L.point(dx, dy);
+      }
+      if (shift && (shift.x || shift.y)) {
+        L.setOptions(label.tooltip, { offset: shift });
+        label.tooltip.update();
+      }
+      node.classList.toggle("collect-district-label--hidden", !spot);
+      if (spot) taken.push(spot);
     });
   }
 
+  // The districts' outlines and names; returns what places the names again (after the pins
+  // change), or a no-op.
   function districts(el, map) {
     var L = window.L;
     var outlines = document.getElementById(el.id + "-districts");
-    if (!outlines) return;
+    if (!outlines) return function () {};
     var labels = [];
     // Names under the pins (not over them as tooltips are): a pane of their own.
     map.createPane("collectLabels").classList.add("collect-labels-pane");
@@ -238,19 +277,30 @@
         permanent: true, direction: "center", interactive: false, pane: "collectLabels",
         className: "collect-district-label"
       }).setLatLng(where.latlng).setContent(name).addTo(map);
-      labels.push({ tooltip: tooltip, area: where.area });
+      labels.push({ tooltip: tooltip, area: where.area, latlng: where.latlng, rings: where.rings });
     });
     labels.sort(function (a, b) { return b.area - a.area; });
-    function place() { placeLabels(el, labels); }
+    var pending = false;
+    function place() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        placeLabels(el, map, labels);
+      });
+    }
     map.on("zoomend moveend resize", place);
     place();
+    return place;
   }
 
   function pinsMap(el) {
     var L = window.L;
     var map = base(el);
-    districts(el, map);
+    var relabel = districts(el, map);
     var layer = pinLayer(el, map);
+    // Names keep clear of the pins and groups: placed again whenever these change.
+    layer.on("animationend", relabel);
     var status = document.getElementById(el.id + "-status");
     var first = true;
     el.dataset.zoomLevel = String(map.getZoom());
@@ -285,6 +335,7 @@
           if (first && points.length) {
             map.fitBounds(points, { padding: [30, 30], maxZoom: 16 });
           }
+          relabel();
           first = false;
           el.dataset.loaded = String(data.count);
           if (status) {
