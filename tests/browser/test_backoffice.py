@@ -132,3 +132,40 @@ def test_every_step_choice_names_its_project(selection, organiser, page, log_in)
     statuses = checked[f"{reverse('admin:selection_selection_add')} #id_add_status"]
     assert "Budget participatif 2026 — Dépôt des projets — Recevable" in statuses
     assert "Budget participatif 2027 — Dépôt des projets — Recevable" in statuses
+
+
+STOCK_FRENCH = ("Ajout de ", "Modification de ", "Sélectionnez l", "Ajouter un objet")
+
+
+def test_pages_are_titled_in_french(selection, organiser, page, log_in):
+    """Not Django's « Ajout de étape »: « Ajouter une étape », « Modifier l'étape »…"""
+    log_in(page, organiser)
+    step = selection.step
+    expected = [
+        (reverse("admin:core_step_add"), "Ajouter une étape"),
+        (reverse("admin:core_step_change", args=[step.pk]), "Modifier l'étape"),
+        (reverse("admin:core_step_changelist"), "Choisir une étape à modifier"),
+        (reverse("admin:core_project_add"), "Ajouter un projet"),
+        (reverse("admin:selection_selection_add"), "Ajouter un vote sur des propositions"),
+        (reverse("admin:selection_ballot_changelist"), "Choisir un bulletin à consulter"),
+        (reverse("admin:core_user_add"), "Ajouter un·e utilisateur·rice"),
+    ]
+    for path, title in expected:
+        page.goto(path)
+        assert page.locator("#content h1").inner_text().strip() == title, path
+        assert f"{title} |" in page.title(), path
+        text = page.locator("body").inner_text()
+        assert not [stock for stock in STOCK_FRENCH if stock in text], (path, text[:500])
+
+    page.goto(reverse("admin:core_step_add"))
+    assert page.locator(".breadcrumbs").inner_text().strip().endswith("› Ajouter une étape")
+    page.goto(reverse("admin:core_step_changelist"))
+    page.locator(".object-tools a.addlink").click()
+    page.wait_for_url(f"**{reverse('admin:core_step_add')}")
+
+    # The inline's « add another » link, drawn by Django's inlines.js, adds a step form.
+    page.goto(reverse("admin:core_project_add"))
+    add = page.locator("#steps-group .add-row a")
+    assert add.inner_text().strip() == "Ajouter une autre étape"
+    add.click()
+    assert page.locator("#steps-group .inline-related:not(.empty-form)").count() == 1
