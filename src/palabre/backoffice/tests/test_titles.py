@@ -123,3 +123,19 @@ def test_inline_add_another_link_is_in_french(client, organiser):
     assert "Ajouter une autre question personnalisée" in texts
     assert "Ajouter un autre statut" in texts
     assert not [text for text in texts if STOCK.search(text)]
+
+
+def test_every_palabre_model_has_translatable_french_names():
+    """Not Django's « draft file » made from the class name: each model names itself."""
+    from django.utils.functional import Promise
+
+    unnamed = [
+        model._meta.label
+        for model in apps.get_models()
+        if model.__module__.startswith("palabre.")
+        and not all(
+            isinstance(model._meta.original_attrs.get(attr), Promise)
+            for attr in ("verbose_name", "verbose_name_plural")
+        )
+    ]
+    assert not unnamed

@@ -354,6 +354,8 @@ class DraftFile(models.Model):
     size = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("fichier de brouillon")
+        verbose_name_plural = _("fichiers de brouillon")
         ordering = ["id"]
 
     def __str__(self) -> str:

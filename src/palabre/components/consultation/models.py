@@ -425,6 +425,8 @@ class ArgumentVote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("vote sur un argument")
+        verbose_name_plural = _("votes sur les arguments")
         constraints = [
             models.UniqueConstraint(fields=["argument", "user"], name="one_vote_per_argument")
         ]
@@ -441,6 +443,8 @@ class SourceVote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("vote sur une source")
+        verbose_name_plural = _("votes sur les sources")
         constraints = [
             models.UniqueConstraint(fields=["source", "user"], name="one_vote_per_source")
         ]
