@@ -36,9 +36,7 @@ def clock(monkeypatch):
 def vote_and_unvote(client, selection, proposal, n, **extra):
     """``n`` posts alternating vote and take back; their responses."""
     return [
-        client.post(
-            url(selection, proposal.pk), {"action": "unvote" if i % 2 else "vote"}, **extra
-        )
+        client.post(url(selection, proposal.pk), {"action": "unvote" if i % 2 else "vote"}, **extra)
         for i in range(n)
     ]
 
