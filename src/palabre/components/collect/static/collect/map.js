@@ -3,9 +3,9 @@
  * map still shows the pins on a plain background. Texts come from data attributes.
  *
  * Pins close together are grouped (Leaflet.markercluster, served by Palabre too): a group is
- * a button named by its count, Enter or a click zooms in on it. District names sit at each
- * district's pole of inaccessibility (the inner point farthest from its edges), and a name
- * that would cover another one already placed is hidden until one zooms in. */
+ * a button named by its count, Enter or a click zooms in on it. A district's name goes to the
+ * free place nearest its pole of inaccessibility (the inner point farthest from its edges),
+ * clear of pins, groups and other names; with no free place it is hidden until one zooms in. */
 (function () {
   "use strict";
 
