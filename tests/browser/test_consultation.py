@@ -373,7 +373,8 @@ def test_axe_participant_consultation_pages(bill, page, log_in):
     ]
     title = page.get_by_role("textbox", name=re.compile("^Titre"))
     assert title.get_attribute("aria-invalid") == "true"
-    assert title.get_attribute("aria-describedby") == "id_title_error"
+    # The help text says the title's limit; the error follows it.
+    assert title.get_attribute("aria-describedby") == "id_title_helptext id_title_error"
     page.locator("#error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "id_title"
     check(page, "new opinion with errors")
