@@ -70,6 +70,12 @@ _ADD_ANOTHER = {
     "f": _("Ajouter une autre %(name)s"),
     "mf": _("Ajouter un·e autre %(name)s"),
 }
+# The « save and add another » button (admin/submit_line.html).
+_SAVE_AND_ADD_ANOTHER = {
+    "m": _("Enregistrer et ajouter un autre"),
+    "f": _("Enregistrer et ajouter une autre"),
+    "mf": _("Enregistrer et ajouter un·e autre"),
+}
 GENDERS = ("m", "f", "mf")
 # « l' » before a vowel; a name starting with a « h muet » would need its own declaration.
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
@@ -96,6 +102,7 @@ class FrenchTitles:
             "view": _VIEW[definite] % values,
             "choose_to_change": _CHOOSE_TO_CHANGE[self.gender] % values,
             "choose_to_view": _CHOOSE_TO_VIEW[self.gender] % values,
+            "save_and_add_another": str(_SAVE_AND_ADD_ANOTHER[self.gender]),
         }
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -107,7 +114,11 @@ class FrenchTitles:
                 title = titles["change"]
             else:
                 title = titles["view"]
-            extra_context = {"title": title, **(extra_context or {})}
+            extra_context = {
+                "title": title,
+                "save_and_add_another": titles["save_and_add_another"],
+                **(extra_context or {}),
+            }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):

@@ -19,7 +19,10 @@ from palabre.core.tests.factories import StepFactory, UserFactory, verified_user
 pytestmark = pytest.mark.django_db
 
 # Django's French admin titles, built from a bare verbose name.
-STOCK = re.compile(r"Ajout de |Modification de |Sélectionnez l.objet|Ajouter un objet|Add another")
+STOCK = re.compile(
+    r"Ajout de |Modification de |Sélectionnez l.objet|Ajouter un objet|Add another"
+    r"|ajouter un nouveau"
+)
 
 
 @pytest.fixture
@@ -54,6 +57,7 @@ def test_step_pages_are_titled_in_french(client, organiser):
     assert "&rsaquo; Ajouter une étape" in html
     html = client.get(reverse("admin:core_step_change", args=[step.pk])).content.decode()
     assert _h1(html) == "Modifier l&#x27;étape"
+    assert 'value="Enregistrer et ajouter une autre" name="_addanother"' in html
     html = client.get(reverse("admin:core_step_changelist")).content.decode()
     assert _h1(html) == "Choisir une étape à modifier"
     assert re.search(r'class="addlink">\s*Ajouter une étape\s*</a>', html)
@@ -97,6 +101,7 @@ def test_no_page_of_the_back_office_shows_djangos_stock_french_titles(client, or
             checked += 1
             html = response.content.decode()
             assert not STOCK.search(_h1(html)), (opts.label, name, _h1(html))
+            assert "Enregistrer et ajouter un nouveau" not in html, (opts.label, name)
             assert not STOCK.search(html.split("<title>")[1].split("</title>")[0])
     assert checked >= 25
 
