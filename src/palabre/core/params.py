@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 # Primary keys are 64-bit signed integers (``BigAutoField``) on every supported database.
 MAX_ID = 2**63 - 1
@@ -81,3 +82,25 @@ def local_url(request, value, default: str) -> str:
     ):
         return value
     return default
+
+
+class NulRefusalMiddleware:
+    """A NUL character in the address (path or query string) is refused with a 400: no link
+    of Palabre has one, PostgreSQL refuses it in any text it compares, and every view and
+    filter would otherwise have to be guarded against it. A cookie holding one is ignored (as
+    if absent: the session's, for one, would reach the database). Form fields are left to the
+    forms, which refuse NUL with a message beside the field and keep what was typed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return HttpResponseBadRequest(
+                _("Adresse invalide : elle contient un caractère nul."),
+                content_type="text/plain; charset=utf-8",
+            )
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
+            del request.COOKIES[name]
+        return self.get_response(request)

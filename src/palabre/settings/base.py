@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "palabre.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character in the address is a 400, in a cookie ignored (core/params.py).
+    "palabre.core.params.NulRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "palabre.core.middleware.OrganisationLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
