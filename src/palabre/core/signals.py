@@ -25,7 +25,15 @@ def release_votes_of_deleted_account(sender, instance, **kwargs):
     """Every way an account is deleted (``Model.delete()``, a queryset's ``delete()``, the
     back office's page and bulk action) sends ``pre_delete`` inside the deletion's
     transaction, before the rows pointing to the account are nulled: each step kind removes
-    the account's votes in steps not closed (``StepKind.on_account_delete``)."""
+    the account's votes in steps not closed (``StepKind.on_account_delete``).
+
+    The account's row is locked first (PostgreSQL; SQLite has one writer at a time): a vote
+    of the account committing meanwhile must take a key-share lock on it for its new ballot's
+    foreign key, so it either committed before (its ballot is seen and removed below) or
+    waits and fails once the account is gone. Without the lock, a ballot created between the
+    removal and the deletion's ``SET NULL`` update would stay counted with no one behind it.
+    """
+    User.objects.select_for_update().filter(pk=instance.pk).values_list("pk").first()
     for spec in registry:
         if spec.on_account_delete is not None:
             spec.on_account_delete(user=instance)

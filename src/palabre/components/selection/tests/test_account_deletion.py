@@ -133,8 +133,9 @@ def test_votes_are_removed_in_the_deletion_transaction():
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_deletion_racing_the_accounts_own_votes_leaves_no_orphan_ballot():
-    """Ten votes of an account from several browsers race its deletion on PostgreSQL: whatever
-    the interleaving, no ballot without a person is left counted in the open vote."""
+    """Ten votes of an account from several browsers race its deletion on PostgreSQL, in a
+    vote where it has a ballot and in one where it has none yet (the ballot is created by the
+    racing votes): whatever the interleaving, no ballot without a person is left counted."""
     from .test_concurrency import assert_invariants, run_at_once
 
     participant = verified_user(username="camille")
@@ -152,10 +153,70 @@ def test_deletion_racing_the_accounts_own_votes_leaves_no_orphan_ballot():
     def delete():
         User.objects.get(pk=participant.pk).delete()
 
-    outcomes = run_at_once([delete, *(vote(p) for p in entries[1:11])])
+    fresh = make_selection(vote_type="simple", n=6)
+    fresh_entries = proposals(fresh)
+
+    def vote_fresh(proposal):
+        return lambda: services.vote_cast(
+            user=participant, selection=fresh, proposal_id=proposal.pk
+        )
+
+    outcomes = run_at_once(
+        [delete, *(vote(p) for p in entries[1:6]), *(vote_fresh(p) for p in fresh_entries)]
+    )
 
     assert not any(o.startswith("error") and "IntegrityError" not in o for o in outcomes), outcomes
-    assert not Ballot.objects.filter(selection=selection, user__isnull=True).exists()
+    assert not Ballot.objects.filter(selection__in=[selection, fresh], user__isnull=True).exists()
     if not User.objects.filter(pk=participant.pk).exists():
         assert tallies(selection) == {entries[0].pk: 1}
+        assert tallies(fresh) == {}
+    assert_invariants(selection)
+    assert_invariants(fresh)
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_committed_during_the_deletion_is_never_left_without_its_person():
+    """The narrow window, held open on purpose: the account's first vote in a step commits
+    just after the deletion removed the account's ballots and before Django nulls the rows
+    that point to the account. The vote must fail (the account is going), not leave a
+    counted ballot behind with no one."""
+    import threading
+
+    from django.db.models.signals import pre_delete
+
+    from .test_concurrency import assert_invariants, run_at_once
+
+    participant = verified_user(username="camille")
+    selection = make_selection(vote_type="simple", n=3)
+    proposal = proposals(selection)[0]
+    inserted, removed, committed = threading.Event(), threading.Event(), threading.Event()
+
+    def vote():
+        with transaction.atomic():
+            services.vote_cast(user=participant, selection=selection, proposal_id=proposal.pk)
+            inserted.set()
+            removed.wait(10)
+        committed.set()
+
+    def hold_the_window(sender, instance, **kwargs):
+        removed.set()
+        committed.wait(3)  # without the account's lock, the vote commits here
+
+    def delete():
+        inserted.wait(10)
+        User.objects.get(pk=participant.pk).delete()
+
+    pre_delete.connect(hold_the_window, sender=User, dispatch_uid="test.hold_the_window")
+    try:
+        outcomes = run_at_once([vote, delete])
+    finally:
+        pre_delete.disconnect(sender=User, dispatch_uid="test.hold_the_window")
+
+    assert outcomes[1] == "ok", outcomes
+    assert "IntegrityError" in outcomes[0], outcomes
+    assert not User.objects.filter(pk=participant.pk).exists()
+    assert not Ballot.objects.filter(selection=selection).exists()
+    assert tallies(selection) == {}
     assert_invariants(selection)
