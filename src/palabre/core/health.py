@@ -8,10 +8,15 @@ The database is asked on a connection of its own, opened with a short connect ti
 short statement timeout: the request thread's persistent connection may be the very one
 waiting on a stalled server, and a server that does not answer at all (its processes stopped,
 its machine frozen) is only found by the client's connect timeout. One connection per probe
-(a few milliseconds on PostgreSQL): load balancers probe every few seconds, not per request.
+(a few milliseconds on PostgreSQL): load balancers probe every few seconds, not per request;
+and probes that arrive while one is running share its answer (``shared_check``), so a flood of
+``/healthz`` holds at most one extra connection per process, never ``max_connections``.
 """
 
 from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connections
 from django.http import HttpResponse
@@ -41,8 +46,39 @@ def database_answers() -> bool:
     return True
 
 
+@dataclass
+class _Probe:
+    """One check running in this process: later callers wait for its answer."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: bool = False
+
+
+_running: _Probe | None = None
+_guard = threading.Lock()
+
+
+def shared_check() -> bool:
+    """``database_answers()``, run once for all the requests that ask while it runs."""
+    global _running
+    with _guard:
+        probe, mine = _running, _running is None
+        if mine:
+            probe = _running = _Probe()
+    if not mine:
+        # Beyond the connect and statement timeouts, the running check is stuck: unhealthy.
+        return probe.done.wait(HEALTH_TIMEOUT * 3) and probe.answer
+    try:
+        probe.answer = database_answers()
+    finally:
+        with _guard:
+            _running = None
+        probe.done.set()
+    return probe.answer
+
+
 def healthz(request) -> HttpResponse:
-    if not database_answers():
+    if not shared_check():
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
     return HttpResponse(f"ok {timezone.now().isoformat()}\n", content_type="text/plain")
 

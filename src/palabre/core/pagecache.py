@@ -20,12 +20,19 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.connection import ConnectionProxy
 from django.utils.translation import get_language
+
 
 # The "pages" cache (settings: Redis when there is one, else each process's memory), never the
 # shared "default" one, whose database table would cost a query for every page it saves.
-cache = ConnectionProxy(caches, "pages")
+# Looked up on each use through ``caches[...]`` (Django's public accessor: one cache object per
+# thread, and the one a test's ``override_settings(CACHES=...)`` installs).
+class _PagesCache:
+    def __getattr__(self, name):
+        return getattr(caches["pages"], name)
+
+
+cache = _PagesCache()
 
 VERSION_KEY = "pagecache:version"
 
