@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palabre.core.permissions import ALLOWED, Decision
@@ -64,30 +65,41 @@ def results_view(user, selection: Selection) -> Decision:
         return Decision(False, _("Cette étape ne comporte pas de vote."))
     if user.is_authenticated and user.is_organiser:
         return ALLOWED
+    if selection.results_visibility == ResultsVisibility.LIVE or _results_due(selection):
+        return ALLOWED
+    return Decision(False, results_when(selection))
+
+
+def results_when(selection: Selection) -> str:
+    """When the public sees the results, as one translated sentence: the vote's rules and the
+    « Résultats » tab both say it (written once, so the two never disagree), the date and time
+    in words (« le 9 décembre 2026 à 17:00 »), and what is not known yet said as such."""
     visibility = selection.results_visibility
     if visibility == ResultsVisibility.LIVE:
-        return ALLOWED
+        return gettext("Les résultats sont visibles en direct.")
     if visibility == ResultsVisibility.FROM_DATE:
         at = selection.results_at
-        if at is not None and timezone.now() >= at:
-            return ALLOWED
         if at is None:
-            return Decision(
-                False, _("La date de publication des résultats n'est pas encore fixée.")
-            )
-        return Decision(
-            False, _("Les résultats seront publiés le %(date)s à %(time)s.") % _when(at)
-        )
-    if selection.step.status == "closed":
-        return ALLOWED
+            return gettext("La date de publication des résultats n'est pas encore fixée.")
+        if _results_due(selection):
+            return gettext("Les résultats sont publiés depuis le %(date)s à %(time)s.") % _when(at)
+        return gettext("Les résultats seront publiés le %(date)s à %(time)s.") % _when(at)
+    if _results_due(selection):
+        return gettext("Les résultats sont publiés : le vote est terminé.")
     ends_at = selection.step.ends_at
     if ends_at is None:
-        return Decision(False, _("Les résultats seront publiés à la fin du vote."))
-    return Decision(
-        False,
-        _("Les résultats seront publiés à la fin du vote, le %(date)s à %(time)s.")
-        % _when(ends_at),
+        return gettext("Les résultats seront publiés à la fin du vote.")
+    return gettext("Les résultats seront publiés à la fin du vote, le %(date)s à %(time)s.") % (
+        _when(ends_at)
     )
+
+
+def _results_due(selection: Selection) -> bool:
+    """Has the moment the results become public come (live results aside)?"""
+    if selection.results_visibility == ResultsVisibility.FROM_DATE:
+        at = selection.results_at
+        return at is not None and timezone.now() >= at
+    return selection.step.status == "closed"
 
 
 def _when(moment) -> dict:

@@ -1,6 +1,6 @@
 from django import template
 
-from .. import fragments
+from .. import fragments, permissions
 from ..formatting import euros as format_euros
 
 register = template.Library()
@@ -19,6 +19,12 @@ def item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def results_when(selection):
+    """When the public sees the results, in words (``permissions.results_when``)."""
+    return permissions.results_when(selection)
 
 
 @register.filter
