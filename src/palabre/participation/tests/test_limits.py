@@ -101,6 +101,27 @@ def test_the_comment_and_reply_forms_state_the_limit_and_never_cut_a_paste(
     assert f"{limits.number(limits.COMMENT)} caractères au plus." in html
 
 
+def test_the_reply_form_states_its_limit_as_the_comment_form_does(client, opinion, camille):
+    """The reply's textarea is described (``aria-describedby``) by a help text that says its
+    limit, as the comment's is: a screen reader announces it with the field."""
+    import re
+
+    parent = services.comment_create(author=camille, target=opinion, body="Premier.")
+    client.force_login(verified_user(username="dominique"))
+    html = client.get(opinion.get_absolute_url()).content.decode()
+    [textarea] = re.findall(rf'<textarea[^>]*id="reply-body-{parent.pk}"[^>]*>', html)
+    described = re.search(r'aria-describedby="([^"]+)"', textarea)
+    assert described, f"the reply's field is described by its limit: {textarea}"
+    for help_id in described.group(1).split():
+        help_text = re.search(rf'<[^>]+id="{help_id}"[^>]*>(.*?)</', html, re.S)
+        assert help_text, f"#{help_id} is on the page"
+        if f"{limits.number(limits.COMMENT)} caractères au plus." in help_text.group(1):
+            break
+    else:
+        raise AssertionError("no description of the reply's field states its limit")
+    assert len(set(re.findall(r'id="([^"]+)"', html))) == len(re.findall(r'id="[^"]+"', html))
+
+
 def test_the_comment_service_says_the_real_length(opinion, camille):
     with pytest.raises(ValidationError) as caught:
         services.comment_create(author=camille, target=opinion, body="x" * 100_000)
