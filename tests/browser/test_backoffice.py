@@ -92,6 +92,36 @@ def test_admin_add_and_change_pages_have_no_axe_violations(
     assert not report, "axe found WCAG 2.1 AA violations:\n" + "\n".join(report)
 
 
+def test_search_icons_added_after_load_get_a_role(organiser, page, log_in):
+    """admin-a11y.js gives each filter's search icon ``role="img"``: those drawn on load, and
+    those added later (an inline row's widget), whether the icon is the added node itself or
+    inside it."""
+    log_in(page, organiser)
+    page.goto(reverse("admin:core_project_add"))
+    page.wait_for_load_state("load")
+    icons = page.locator(".search-label-icon[aria-label]")
+    assert icons.count() >= 4, "themes, districts, users and groups are filtered"
+    assert icons.evaluate_all("all => all.every(icon => icon.getAttribute('role') === 'img')")
+    page.evaluate(
+        """() => {
+            const row = document.createElement('div');
+            row.id = 'added-row';
+            row.innerHTML = '<p><label><span class="search-label-icon" aria-label="Filtre">'
+                + '</span></label></p>';
+            document.querySelector('#content form').append(row);
+            const icon = document.createElement('span');
+            icon.id = 'added-icon';
+            icon.className = 'search-label-icon';
+            icon.setAttribute('aria-label', 'Filtre');
+            document.querySelector('#content form').append(icon);
+        }"""
+    )
+    page.wait_for_function(
+        """() => ['#added-row .search-label-icon', '#added-icon'].every(
+            (selector) => document.querySelector(selector).getAttribute('role') === 'img')"""
+    )
+
+
 PROJECTS = ("Budget participatif 2026", "Budget participatif 2027")
 
 
