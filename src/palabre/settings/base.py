@@ -49,10 +49,12 @@ MIDDLEWARE = [
     "palabre.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A NUL character in the address is a 400, in a cookie ignored (core/params.py).
-    "palabre.core.params.NulRefusalMiddleware",
+    # A cookie holding a NUL character is ignored (core/params.py).
+    "palabre.core.params.NulCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "palabre.core.middleware.OrganisationLocaleMiddleware",
+    # A NUL character in the address is a 400, said in the visitor's language (core/params.py).
+    "palabre.core.params.NulRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,9 +134,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "palabre_cache",
-            # Rate-limit counters (one per participant or address and period): expired rows
-            # go first when the table is full; live ones only beyond this (then use Redis).
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            # Rate-limit counters (one per participant or address and period, each living a
+            # minute or an hour): expired rows go first when the table is full; live ones are
+            # culled (and their limits reset) only beyond this many, i.e. tens of thousands
+            # of people acting within the hour: a site that busy runs with Redis.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         },
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
