@@ -443,6 +443,30 @@ def test_a_nul_character_in_the_address_is_a_bad_request(client, url):
 
 
 @pytest.mark.django_db
+def test_the_nul_refusal_speaks_the_visitors_language(client, settings):
+    """The 400 is answered after the language is chosen: in English for a visitor who chose
+    it (the language cookie) or on a platform whose default is English."""
+    from palabre.core.models import Organisation
+    from palabre.core.selectors import organisation_context_forget
+
+    response = client.get("/projects/?q=%00")
+    assert response.status_code == 400
+    assert response.content.decode() == "Adresse de page invalide : elle contient un caractère nul."
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/projects/?q=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.content.decode() == "Invalid URL: it contains a null character."
+    assert response["Content-Language"] == "en"
+    # A language cookie holding a NUL is ignored: the organisation's default language speaks.
+    Organisation.objects.filter(pk=Organisation.load().pk).update(default_language="en")
+    organisation_context_forget()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr\x00"
+    response = client.get("/profile/%00/")
+    assert response.status_code == 400
+    assert response.content.decode() == "Invalid URL: it contains a null character."
+
+
+@pytest.mark.django_db
 def test_a_cookie_with_a_nul_character_is_ignored(client, settings):
     client.cookies[settings.SESSION_COOKIE_NAME] = "abcdefgh\x00ijklmnop"
     client.cookies["consultation_seed"] = "3\x00"

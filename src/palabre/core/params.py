@@ -84,12 +84,28 @@ def local_url(request, value, default: str) -> str:
     return default
 
 
+class NulCookieMiddleware:
+    """A cookie holding a NUL character is ignored, as if absent: the session's, for one,
+    would reach the database, and PostgreSQL refuses NUL in any text it compares. Listed
+    before the session and language middlewares, the first to read cookies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
+            del request.COOKIES[name]
+        return self.get_response(request)
+
+
 class NulRefusalMiddleware:
     """A NUL character in the address (path or query string) is refused with a 400: no link
     of Palabre has one, PostgreSQL refuses it in any text it compares, and every view and
-    filter would otherwise have to be guarded against it. A cookie holding one is ignored (as
-    if absent: the session's, for one, would reach the database). Form fields are left to the
-    forms, which refuse NUL with a message beside the field and keep what was typed."""
+    filter would otherwise have to be guarded against it. Listed right after the language
+    middleware, so the refusal speaks the visitor's language, and before anything that reads
+    the address (nothing before it does: the session reads its cookie, the language its cookie
+    and the organisation). Form fields are left to the forms, which refuse NUL with a message
+    beside the field and keep what was typed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -98,9 +114,7 @@ class NulRefusalMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
             return HttpResponseBadRequest(
-                _("Adresse invalide : elle contient un caractère nul."),
+                _("Adresse de page invalide : elle contient un caractère nul."),
                 content_type="text/plain; charset=utf-8",
             )
-        for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
-            del request.COOKIES[name]
         return self.get_response(request)
