@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from palabre.participation import limits
+from palabre.core import limits
 
 from . import phases, services
 from .models import District, Theme, User
@@ -34,7 +34,7 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    # Texts checked on what was typed, never cut by a maxlength (see participation.limits).
+    # Texts checked on what was typed, never cut by a maxlength (see core.limits).
     username = limits.LimitedText(
         label=_("Nom public"),
         limit=limits.USERNAME,

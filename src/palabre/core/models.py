@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from palabre.participation import limits
+from palabre.core import limits
 
 from . import phases
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import limits
+from palabre.core import limits
+
 from .models import NotificationPreference, Report
 
 

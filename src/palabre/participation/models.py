@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import limits
+from palabre.core import limits
 
 
 class Contribution(models.Model):

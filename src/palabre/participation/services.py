@@ -13,11 +13,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from palabre.core import pagecache
+from palabre.core import limits, pagecache
 from palabre.core.permissions import project_view
 from palabre.core.services import action_log_record
 
-from . import emails, limits, permissions, registry, targets
+from . import emails, permissions, registry, targets
 from .models import Comment, Follow, Notification, NotificationPreference, Report
 from .requirements import has_confirmed_email
 

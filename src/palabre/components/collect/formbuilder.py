@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from palabre.participation import limits
+from palabre.core import limits
 
 
 class QuestionKind(models.TextChoices):

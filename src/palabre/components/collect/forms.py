@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.core import limits
 from palabre.core.models import District, Theme
-from palabre.participation import limits
 
 from . import formbuilder
 from .models import Builtin, Collect, FormField, Question, Sort

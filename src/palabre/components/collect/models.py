@@ -19,10 +19,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from palabre.core import richtext
+from palabre.core import limits, richtext
 from palabre.core.models import District, Step, Theme, colour_validator
 from palabre.core.permissions import Decision
-from palabre.participation import limits
 from palabre.participation.models import Contribution
 
 from .formbuilder import AbstractQuestion, FileRules

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from palabre.participation import limits
+from palabre.core import limits
 
 from . import permissions, services
 from .forms import ArgumentEditForm, OpinionForm, SourceForm, VersionForm, plain_to_html

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from palabre.participation import limits
-from palabre.participation.limits import LimitedText
+from palabre.core import limits
+from palabre.core.limits import LimitedText
 
 from .models import Argument, Sort, Source
 

@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from palabre.core import richtext
+from palabre.core import limits, richtext
 from palabre.core.models import Step, colour_validator
-from palabre.participation import limits
 from palabre.participation.models import Contribution
 
 

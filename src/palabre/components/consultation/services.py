@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from palabre.core import pagecache
+from palabre.core import limits, pagecache
 from palabre.core import services as core_services
 from palabre.core.models import User
 from palabre.core.services import action_log_record
-from palabre.participation import limits
 from palabre.participation.requirements import has_confirmed_email
 
 from . import permissions

@@ -12,11 +12,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palabre.core import ratelimit
+from palabre.core import limits, ratelimit
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.params import id_or_404, local_url, parse_int
 from palabre.core.views import resolve_step
-from palabre.participation import limits
 
 from . import permissions, selectors, services
 from .diff import word_diff

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palabre.core import limits
 from palabre.core.models import District, Theme
-from palabre.participation import limits
 from palabre.participation import requirements as checks
 
 

@@ -7,9 +7,9 @@ import html as html_lib
 
 import pytest
 
+from palabre.core import limits
 from palabre.core.models import User
 from palabre.core.tests.factories import verified_user
-from palabre.participation import limits
 
 pytestmark = pytest.mark.django_db
 

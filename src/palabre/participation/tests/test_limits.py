@@ -17,7 +17,8 @@ from palabre.components.consultation.tests.conftest import (
     SectionFactory,
     verified_user,
 )
-from palabre.participation import limits, services
+from palabre.core import limits
+from palabre.participation import services
 from palabre.participation.models import Comment, Report
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from palabre.components.collect.models import Builtin, Draft, Proposal, Question
-from palabre.participation import limits
+from palabre.core import limits
 
 from .conftest import proposal_data
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from palabre.components.consultation import services
 from palabre.components.consultation.models import Argument, Opinion, Source, Version
-from palabre.participation import limits
+from palabre.core import limits
 
 from .conftest import OpinionFactory
 

@@ -7,7 +7,7 @@ import html as html_lib
 import pytest
 from django.urls import reverse
 
-from palabre.participation import limits
+from palabre.core import limits
 
 from .conftest import make_selection
 
