@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from palabre.core import pagecache, richtext
+from palabre.core import limits, pagecache, richtext
 from palabre.core.params import parse_ids
 from palabre.core.services import action_log_record
 from palabre.participation import services as participation
@@ -86,6 +86,17 @@ DEFAULT_STATUSES = [
 
 class Refused(ValidationError):
     """An action refused by a permission; the message says why."""
+
+
+class DraftTooLarge(ValidationError):
+    """A text far beyond its limit: not even kept as a draft (the page shows it again)."""
+
+
+def draft_ceiling(limit: int | None) -> int:
+    """How long a text a draft keeps: over its limit (the form then says by how much, and the
+    author shortens it without losing anything), but not without bound — twice the limit, and
+    at least a body's limit for any field."""
+    return max(2 * (limit or limits.BODY), limits.BODY)
 
 
 class InvalidProposal(ValidationError):
@@ -229,6 +240,7 @@ def draft_save(
     multi = {n for n, f in form.fields.items() if _is_multi(f)}
     raw = {}
     nul_removed: list[str] = []
+    too_large: dict[str, list[str]] = {}
     for name in names:
         if hasattr(data, "getlist"):
             # Kept whole, never cut: the form checks the limits on what was typed and says
@@ -240,10 +252,22 @@ def draft_save(
         if any(isinstance(v, str) and "\x00" in v for v in values):
             values = [v.replace("\x00", "") if isinstance(v, str) else v for v in values]
             nul_removed.append(name)
+        ceiling = draft_ceiling(getattr(form.fields[name], "limit", None))
+        length = max((limits.count(v) for v in values if isinstance(v, str)), default=0)
+        if length > ceiling:
+            too_large[name] = [
+                _(
+                    "Ce texte compte %(length)s caractères, bien plus que les %(limit)s "
+                    "permis : le brouillon n'a pas été enregistré. Raccourcissez-le."
+                )
+                % {"length": limits.number(length), "limit": limits.number(ceiling // 2)}
+            ]
         if name in multi:
             raw[name] = values
         elif values:
             raw[name] = values[-1]
+    if too_large:
+        raise DraftTooLarge(too_large)
     draft.data = raw
     draft.save()
 

@@ -344,7 +344,15 @@ def _form_page(request, project, step, collect, *, proposal=None):
         except services.Refused as exc:
             messages.error(request, exc.messages[0])
             return redirect(step.get_absolute_url())
-        if action == "save":
+        except services.DraftTooLarge as exc:
+            # Nothing saved: the form is shown again from what was sent, with why.
+            form = services.build_form(collect, draft=draft, data=request.POST)
+            form.is_valid()
+            if action == "save":
+                for name in [name for name in form.errors if name not in exc.message_dict]:
+                    del form.errors[name]
+            refused, status = exc.message_dict, 400
+        if form is None and action == "save":
             if not refused:
                 messages.success(
                     request,
@@ -357,7 +365,7 @@ def _form_page(request, project, step, collect, *, proposal=None):
             for name in [name for name in form.errors if name not in refused]:
                 del form.errors[name]
             status = 400
-        else:
+        elif form is None:
             form = services.build_form(collect, draft=draft, data=draft.data)
             if refused:
                 form.is_valid()
@@ -467,6 +475,10 @@ def _autosave(request, project, step, collect, proposal=None):
         draft = _draft_from_request(request, collect, proposal=proposal)
         draft, refused = services.draft_save(
             author=request.user, collect=collect, draft=draft, proposal=proposal, data=request.POST
+        )
+    except services.DraftTooLarge as exc:
+        return JsonResponse(
+            {"error": " ".join(exc.messages), "refused": exc.message_dict}, status=400
         )
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=403)

@@ -57,7 +57,12 @@
         headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
       }).then(function (response) {
         return response.json().then(function (json) {
-          if (!response.ok) throw new Error(json.error || response.status);
+          if (!response.ok) {
+            // The server's refusal says why (a text far too long, a session ended): shown.
+            var refusal = new Error(json.error || "");
+            refusal.fromServer = true;
+            throw refusal;
+          }
           return json;
         });
       }).then(function (json) {
@@ -65,8 +70,8 @@
         saved = current;
         say(json.message);
         form.dispatchEvent(new CustomEvent("autosave:saved", { detail: json }));
-      }).catch(function () {
-        say(form.dataset.autosaveError || "");
+      }).catch(function (error) {
+        say((error && error.fromServer && error.message) || form.dataset.autosaveError || "");
       }).then(function () {
         inflight = false;
       });
