@@ -252,7 +252,8 @@ def draft_save(
         if any(isinstance(v, str) and "\x00" in v for v in values):
             values = [v.replace("\x00", "") if isinstance(v, str) else v for v in values]
             nul_removed.append(name)
-        ceiling = draft_ceiling(getattr(form.fields[name], "limit", None))
+        limit = getattr(form.fields[name], "limit", None) or limits.BODY
+        ceiling = draft_ceiling(limit)
         length = max((limits.count(v) for v in values if isinstance(v, str)), default=0)
         if length > ceiling:
             too_large[name] = [
@@ -260,7 +261,7 @@ def draft_save(
                     "Ce texte compte %(length)s caractères, bien plus que les %(limit)s "
                     "permis : le brouillon n'a pas été enregistré. Raccourcissez-le."
                 )
-                % {"length": limits.number(length), "limit": limits.number(ceiling // 2)}
+                % {"length": limits.number(length), "limit": limits.number(limit)}
             ]
         if name in multi:
             raw[name] = values

@@ -42,6 +42,7 @@ def test_a_body_far_beyond_its_limit_is_not_saved_and_shown_again(
     assert response.status_code == 400
     assert "le brouillon n'a pas été enregistré" in page
     assert limits.number(CEILING + 1) in page, "the message gives the real length"
+    assert f"les {limits.number(limits.BODY)} permis" in page
     assert typed in page, "everything typed is shown again"
     assert data["title"] in page
     assert not Draft.objects.exists()
@@ -65,9 +66,13 @@ def test_autosave_refuses_a_text_far_beyond_its_limit_and_keeps_the_previous_dra
 
 
 def test_a_short_field_may_hold_a_body_s_length_in_a_draft(client, collect, participant):
-    """A pasted paragraph in the title is kept as a draft (shortened later), not refused."""
+    """A pasted paragraph in the title is kept as a draft (shortened later), not refused;
+    beyond that, the refusal names the title's own limit."""
     client.force_login(participant)
     typed = _text(limits.BODY)
     data = {**proposal_data(collect), "title": typed, "action": "save"}
     assert client.post(_url(collect, "proposal_create"), data).status_code == 302
     assert Draft.objects.get(author=participant).data["title"] == typed
+    data["title"] = _text(limits.BODY + 1)
+    page = html_lib.unescape(client.post(_url(collect, "proposal_create"), data).content.decode())
+    assert f"les {limits.number(limits.TITLE)} permis" in page
