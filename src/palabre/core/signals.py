@@ -34,6 +34,20 @@ def release_votes_of_deleted_account(sender, instance, **kwargs):
     removal and the deletion's ``SET NULL`` update would stay counted with no one behind it.
     """
     User.objects.select_for_update().filter(pk=instance.pk).values_list("pk").first()
+    removed = {}
     for spec in registry:
         if spec.on_account_delete is not None:
-            spec.on_account_delete(user=instance)
+            removed[spec.kind] = spec.on_account_delete(user=instance)
+    if any(removed.values()):
+        # Totals of open votes went down: organisers can account for it. The account's id
+        # only (no name: the person is leaving); who deleted it is in the back office's log.
+        from .services import action_log_record
+
+        action_log_record(
+            actor=None,
+            action="account_votes_removed",
+            changes={
+                "account": instance.pk,
+                **{f"{kind}_votes_removed": n for kind, n in removed.items() if n},
+            },
+        )

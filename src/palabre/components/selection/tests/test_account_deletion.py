@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from palabre.components.selection import services
 from palabre.components.selection.models import Ballot, SelectionProposal, Vote
-from palabre.core.models import User
+from palabre.core.models import ActionLog, User
 
 from .conftest import close, make_selection, postgres_only, proposals, verified_user
 
@@ -56,6 +56,9 @@ def test_deleting_an_account_in_the_back_office_removes_its_open_ballot(
     ]
     assert not Ballot.objects.filter(user__isnull=True).exists()
     assert services.counters_recompute(fix=False) == []
+    log = ActionLog.objects.get(action="account_votes_removed")
+    assert log.changes == {"account": participant.pk, "selection_votes_removed": 2}
+    assert email not in log.object_repr + str(log.changes)
 
     # The same person signs up again with the same address and votes: one counted vote each.
     again = verified_user(username="camille2", email=email)
