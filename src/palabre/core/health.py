@@ -18,31 +18,61 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connections
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
 # Seconds a probe waits for the database: libpq's shortest connect timeout (2 s).
 HEALTH_TIMEOUT = 2
+# Keys of Django's PostgreSQL OPTIONS that are not libpq connection parameters.
+DJANGO_ONLY_OPTIONS = frozenset(
+    {"isolation_level", "server_side_binding", "assume_role", "pool", "prepare_threshold"}
+)
 
 
-def database_answers() -> bool:
-    """Whether the default database answers ``SELECT 1`` within ``HEALTH_TIMEOUT`` seconds."""
-    probe = connections["default"].copy()
-    if probe.vendor == "postgresql":
-        options = probe.settings_dict.setdefault("OPTIONS", {})
-        options.pop("pool", None)  # one plain connection, not a pool of its own
-        options["connect_timeout"] = HEALTH_TIMEOUT
-        statement_timeout = f"-c statement_timeout={HEALTH_TIMEOUT * 1000}"
-        options["options"] = f"{options.get('options', '')} {statement_timeout}".strip()
+def database_answers(database: dict | None = None) -> bool:
+    """Whether the default database answers ``SELECT 1`` within ``HEALTH_TIMEOUT`` seconds.
+
+    Connected with the driver itself, from the documented ``DATABASES`` keys: a connection of
+    the probe's own, with its own timeouts, outside Django's per-thread connections."""
+    database = database or settings.DATABASES["default"]
     try:
-        with probe.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            import psycopg
+            from psycopg.conninfo import make_conninfo
+
+            options = {
+                k: v
+                for k, v in database.get("OPTIONS", {}).items()
+                if k not in DJANGO_ONLY_OPTIONS and isinstance(v, str | int)
+            }
+            timeout = f"-c statement_timeout={HEALTH_TIMEOUT * 1000}"
+            options["options"] = f"{options.get('options', '')} {timeout}".strip()
+            conninfo = make_conninfo(
+                dbname=database.get("NAME") or "postgres",
+                user=database.get("USER") or None,
+                password=database.get("PASSWORD") or None,
+                host=database.get("HOST") or None,
+                port=database.get("PORT") or None,
+                **{**options, "connect_timeout": HEALTH_TIMEOUT},
+            )
+            with psycopg.connect(conninfo, autocommit=True) as probe:
+                probe.execute("SELECT 1").fetchone()
+        else:
+            import sqlite3
+            from pathlib import Path
+            from urllib.parse import quote
+
+            name = str(database["NAME"])
+            # Read-write, never created: a missing database file is not a healthy database.
+            uri = name if name.startswith("file:") else f"file:{quote(str(Path(name)))}?mode=rw"
+            probe = sqlite3.connect(uri, timeout=HEALTH_TIMEOUT, uri=True)
+            try:
+                probe.execute("SELECT 1").fetchone()
+            finally:
+                probe.close()
+    except Exception:  # noqa: BLE001 - whatever the driver raises, the database is not healthy
         return False
-    finally:
-        probe.close()
     return True
 
 

@@ -65,3 +65,19 @@ def test_a_new_check_runs_once_the_previous_one_ended(monkeypatch):
 
     assert health.shared_check() is False
     assert health.shared_check() is True  # no stale answer kept
+
+
+def test_a_missing_sqlite_database_is_unhealthy_and_not_created(tmp_path):
+    missing = tmp_path / "gone.sqlite3"
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(missing)}
+    assert health.database_answers(database) is False
+    assert not missing.exists()
+
+
+def test_an_existing_sqlite_database_answers(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "palabre.sqlite3"
+    sqlite3.connect(path).close()
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+    assert health.database_answers(database) is True
