@@ -8,11 +8,15 @@ offers (links and form fields) and those views are known to read, all set to eac
 once, and one by one where the answer is not a page (a refusal may come before the other
 parameters are read); with the consultation's seed cookie set to them; and posted the same
 way. The answer may be anything a browser can show (a page, a redirect, a 400, a 403, a 404,
-a 405), never a server error.
+a 405), never a server error, nor a 429 (the vote rate limit is off here: it would refuse
+before the services run). A hostile request is sent only where it may run other code than the
+valid one: the names each view looked up are recorded (``LookupMiddleware``), and a request
+whose hostile names none of them looked up is skipped (that is what keeps the sweep fast).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +25,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 from django.db import transaction
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
@@ -84,8 +89,9 @@ KNOWN_POST = [
 # Cookies parsed by views.
 COOKIES = ["consultation_seed"]
 
-# Answers a hostile value may get; anything 5xx is a failure.
-OK = range(200, 500)
+# Answers a hostile value may get: anything 5xx is a failure, and so is a 429 (the vote rate
+# limit is turned off in the sweep: a refusal before the services run would hide their errors).
+OK = set(range(200, 500)) - {429}
 
 
 @dataclass(frozen=True)
@@ -300,6 +306,127 @@ def offered_names(response) -> tuple[set[str], set[str]]:
 # -- the sweep -------------------------------------------------------------------------------
 
 
+class _Lookups:
+    """The names the code handling a request looked up in its query, its form and its cookies
+    (``everything`` when it read them whole: iterated, copied, encoded them)."""
+
+    def __init__(self):
+        self.names: set[str] | None = None  # None: not recording
+        self.everything = False
+
+    def start(self) -> None:
+        self.names, self.everything = set(), False
+
+    def stop(self) -> tuple[set[str], bool]:
+        names, everything = self.names or set(), self.everything
+        self.names, self.everything = None, False
+        return names, everything
+
+    def saw(self, name) -> None:
+        if self.names is not None:
+            self.names.add(name)
+
+    def saw_everything(self) -> None:
+        if self.names is not None:
+            self.everything = True
+
+    @contextlib.contextmanager
+    def paused(self):
+        names, self.names = self.names, None
+        try:
+            yield
+        finally:
+            self.names = names
+
+
+LOOKUPS = _Lookups()
+
+
+def _whole(method):
+    def read_whole(self, *args, **kwargs):
+        LOOKUPS.saw_everything()
+        return method(self, *args, **kwargs)
+
+    return read_whole
+
+
+_WHOLE = ["__iter__", "__eq__", "__repr__", "keys", "values", "items", "copy"]
+
+# A name no view reads, carried by every request the sweep compares (the valid one and the
+# hostile ones): all of them are then non-empty, so ``request.POST or None`` (a form bound or
+# not) takes the same branch in each, and a query's or form's length is not a lookup of all.
+SENTINEL = {"sweep": "1"}
+
+
+class _RecordedQuery(QueryDict):
+    """A request's query or form, noting each name looked up (present or not)."""
+
+    def __getitem__(self, key):
+        LOOKUPS.saw(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        LOOKUPS.saw(key)
+        return super().__contains__(key)
+
+    def get(self, key, default=None):
+        LOOKUPS.saw(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        LOOKUPS.saw(key)
+        return super().getlist(key, default)
+
+
+for _name in [*_WHOLE, "lists", "dict", "urlencode", "__copy__", "__deepcopy__", "__reduce__"]:
+    setattr(_RecordedQuery, _name, _whole(getattr(QueryDict, _name)))
+
+
+class _RecordedCookies(dict):
+    """A request's cookies, noting each name looked up."""
+
+    def __getitem__(self, key):
+        LOOKUPS.saw(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        LOOKUPS.saw(key)
+        return super().__contains__(key)
+
+    def get(self, key, default=None):
+        LOOKUPS.saw(key)
+        return super().get(key, default)
+
+
+for _name in [*_WHOLE, "pop", "__reduce__"]:
+    setattr(_RecordedCookies, _name, _whole(getattr(dict, _name)))
+
+
+class LookupMiddleware:
+    """Hands the views a query, a form and cookies that note what is looked up in them (the
+    test's middleware, right after the one dropping cookies that hold a NUL: the middlewares
+    before it read no query, no form field and no cookie of the sweep)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if LOOKUPS.names is not None:
+            with LOOKUPS.paused():
+                request.GET = _RecordedQuery(request.GET.urlencode(), encoding=request.GET.encoding)
+                if request.method == "POST":
+                    request.POST = _RecordedQuery(
+                        request.POST.urlencode(), encoding=request.POST.encoding
+                    )
+                request.COOKIES = _RecordedCookies(request.COOKIES)
+        return self.get_response(request)
+
+
+def _with_lookups(middleware: list[str]) -> list[str]:
+    after = middleware.index("palabre.core.params.NulCookieMiddleware") + 1
+    return [*middleware[:after], f"{__name__}.LookupMiddleware", *middleware[after:]]
+
+
 def _request(client: Client, method: str, url: str, data=None):
     """One request; a server error (raised by the test client) is returned, not raised.
 
@@ -315,21 +442,48 @@ def _request(client: Client, method: str, url: str, data=None):
 
 
 class _Sweep:
+    """Sends the hostile requests of each route, and only those that may change what the
+    views do: a request is a valid one (``valid``) plus hostile names; when no code that
+    handled the valid request, nor any sent since to the same address, looked any of those
+    names up (present or not) nor read the query, form or cookies whole, it would run the same
+    code and is not sent (``skipped`` counts them)."""
+
     def __init__(self, client: Client, world: World):
         self.client = client
         self.world = world
         self.failures: list[str] = []
         self.baseline: dict[str, int] = {}
         self.requests = 0
+        self.skipped = 0
+        self.looked: dict[tuple[str, str], set[str] | None] = {}  # None: read whole
 
     def check(self, method: str, url: str, data=None, what: str = "") -> int:
         self.requests += 1
-        answer = _request(self.client, method, url, data)
+        LOOKUPS.start()
+        try:
+            answer = _request(self.client, method, url, data)
+        finally:
+            names, everything = LOOKUPS.stop()
+        key = (method, url.split("?")[0])
+        if everything or self.looked.get(key, set()) is None:
+            self.looked[key] = None
+        else:
+            self.looked[key] = self.looked.get(key, set()) | names
+        self.answer = answer
         status = getattr(answer, "status_code", None)
         if status not in OK:
             shown = repr(answer) if status is None else status
             self.failures.append(f"{method.upper()} {url!r} {what} -> {shown}")
         return status or 500
+
+    def may_matter(self, method: str, url: str, names) -> bool:
+        """Whether a request to ``url`` carrying ``names`` may run other code than the valid
+        request did: some of them were looked up there (or since), or everything was read."""
+        looked = self.looked.get((method, url.split("?")[0]), None)
+        if looked is None or not looked.isdisjoint(names):
+            return True
+        self.skipped += 1
+        return False
 
     def params(
         self,
@@ -343,7 +497,13 @@ class _Sweep:
     ):
         """Every name set to each hostile value at once; where the answer is not a page
         (a refusal may come before the other parameters are read), each name alone."""
+        valid = {**valid, **SENTINEL}
+        if method == "post":
+            # The valid request, for what its handling looks up.
+            self.check("post", url, valid, what="(valid values)")
         for value in HOSTILE:
+            if not self.may_matter(method, url, [*names, *(COOKIES if cookies else [])]):
+                continue
             if cookies:
                 for cookie in COOKIES:
                     # As a server reads it: the bytes a browser sent, decoded as Latin-1.
@@ -361,6 +521,8 @@ class _Sweep:
             if status == 200 or not each or value not in HOSTILE_EACH:
                 continue
             for name in sorted(names):
+                if not self.may_matter(method, url, [name]):
+                    continue
                 if method == "get":
                     self.check("get", f"{url}?{urlencode({**valid, name: value})}")
                 else:
@@ -374,13 +536,12 @@ class _Sweep:
             url = build(route.route, values)
             valid = self.world.queries.get((route.namespace, route.name), {})
             query = f"?{urlencode(valid)}" if valid else ""
-            status = self.check("get", url + query, what="(valid values)")
+            status = self.check("get", f"{url}?{urlencode({**valid, **SENTINEL})}", "(valid)")
             self.baseline[route.id] = status
             get_names, post_names = set(KNOWN_GET), set(KNOWN_POST)
             offered_get: set[str] = set()
             if status == 200:
-                response = self.client.get(url + query)
-                offered_get, offered_post = offered_names(response)
+                offered_get, offered_post = offered_names(self.answer)
                 get_names |= offered_get
                 post_names |= offered_post
             for param in params_of(route.route):
@@ -483,6 +644,30 @@ MAY_BE_ABSENT = {
 }
 
 
+@pytest.mark.django_db
+def test_the_sweep_records_what_views_look_up(settings):
+    """A view's lookups are recorded, so the sweep skips only the requests whose hostile names
+    no code looked up (and sends every one to a view that reads its query whole)."""
+    from palabre.core.models import Theme
+
+    settings.MIDDLEWARE = _with_lookups(settings.MIDDLEWARE)
+    Theme.objects.create(name="Environnement", slug="environnement")
+    client = Client()
+    LOOKUPS.start()
+    assert client.get("/themes/environnement/?unknown=1").status_code == 200
+    names, everything = LOOKUPS.stop()
+    assert "page" in names
+    assert "unknown" not in names
+    assert not everything
+    # The projects' filters are a form bound to the whole query: read whole.
+    LOOKUPS.start()
+    assert client.get("/projects/", {"q": "x"}).status_code == 200
+    assert LOOKUPS.stop()[1] is True
+    # Not recording: nothing is noted.
+    client.get("/themes/environnement/?page=2")
+    assert LOOKUPS.stop() == (set(), False)
+
+
 @pytest.mark.django_db  # the suite's fixtures clear the caches, one of them in the database
 def test_every_route_is_swept():
     """Every route of the URLconf falls into a group of the sweep below."""
@@ -497,6 +682,9 @@ def test_every_route_is_swept():
 @pytest.mark.parametrize("group", GROUPS)
 def test_hostile_values_never_answer_500(group, settings):
     settings.PAGE_CACHE_SECONDS = 0
+    # What the limiter reads (palabre.core.ratelimit): off, so every vote reaches the services.
+    settings.VOTE_RATE_LIMIT = None
+    settings.MIDDLEWARE = _with_lookups(settings.MIDDLEWARE)
     world = _world()
     selected = [r for r in ALL_ROUTES if group_of(r) == group]
     assert selected
@@ -506,9 +694,12 @@ def test_hostile_values_never_answer_500(group, settings):
     sweep = _Sweep(client, world)
     sweep.run(selected, admin=group == "admin")
     failures = sweep.failures
-    assert not failures, f"{len(failures)} server errors in {sweep.requests} requests:\n" + (
-        "\n".join(failures[:80])
+    assert not failures, (
+        f"{len(failures)} server errors or rate-limit refusals (5xx, 429) in "
+        f"{sweep.requests} requests:\n" + "\n".join(failures[:80])
     )
+    # The lookups were recorded (else every hostile request would have been skipped).
+    assert any(looked is None or looked for looked in sweep.looked.values())
     # The valid values reach the views (else the sweep would only test the 404 page).
     absent = [r for r, status in sweep.baseline.items() if status == 404 and r not in MAY_BE_ABSENT]
     assert not absent, f"valid values answered 404: {absent}"
