@@ -7,8 +7,11 @@ context, so cookies, storage and the language choice never leak from one test to
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in the main thread; Django refuses ORM calls from a
@@ -27,7 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS_DIR = ROOT / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 
@@ -138,3 +142,26 @@ def log_in(live_server):
         )
 
     return do
+
+
+@pytest.fixture
+def settings_in_process():
+    """``settings_in_process(env, expression)``: ``expression`` (Python over ``settings``)
+    evaluated, as JSON, on the settings a fresh process builds from the environment ``env``
+    (what an operator's environment variables give, without this process's test settings).
+    A process that fails raises ``subprocess.CalledProcessError`` (its ``stderr`` says why)."""
+
+    def read(env: dict, expression: str):
+        code = f"import json; from django.conf import settings; print(json.dumps({expression}))"
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        return json.loads(out)
+
+    return read

@@ -100,22 +100,13 @@ def test_sign_up_limit_holds_across_two_processes(tmp_path):
     assert sum(refused) >= 4, codes
 
 
-def test_the_embedded_default_cache_is_shared(tmp_path):
+def test_the_embedded_default_cache_is_shared(tmp_path, settings_in_process):
     """Without REDIS_URL the default cache (limits) is the database's, pages stay in memory."""
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND']); print(settings.CACHES['pages']['BACKEND'])"
+    backends = settings_in_process(
+        _env(tmp_path),
+        "[settings.CACHES['default']['BACKEND'], settings.CACHES['pages']['BACKEND']]",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout.split()
-    assert out == [
+    assert backends == [
         "django.core.cache.backends.db.DatabaseCache",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
@@ -167,13 +158,15 @@ def test_a_bad_vote_rate_limit_is_refused_at_start(value):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    """A throwaway redis-server of this test's own (port 56403)."""
+    """A throwaway redis-server of this test's own, on a port free when it starts."""
     import shutil
     import socket
 
     if not shutil.which("redis-server"):
         pytest.skip("no redis-server (scripts/system-deps redis)")
-    port = 56403
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))  # the system picks a free port
+        port = probe.getsockname()[1]
     proc = subprocess.Popen(
         [
             "redis-server",
@@ -200,7 +193,12 @@ def redis_url(tmp_path):
             except OSError:
                 assert proc.poll() is None and time.monotonic() < deadline, "redis did not start"
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        url = f"redis://127.0.0.1:{port}/0"
+        # Ours, not a server that took the port in between.
+        import redis
+
+        assert redis.Redis.from_url(url).info("server")["process_id"] == proc.pid
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
