@@ -15,12 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFUSED = "Vous avez voté de nombreuses fois en peu de temps"
 
+# Every test stops the limiter's clock (the ``clock`` fixture) at the start of a period: with
+# the real clock, votes that straddle the end of a minute fall in two periods and pass.
+
 
 def _text(locator) -> str:
     return " ".join(locator.inner_text().replace("\xa0", " ").replace("\u202f", " ").split())
 
 
-def test_selection_refusal_is_shown_in_the_vote_zone(page, log_in, settings):
+def test_selection_refusal_is_shown_in_the_vote_zone(page, log_in, settings, clock):
     settings.VOTE_RATE_LIMIT = (2, 60)
     selection = seed_selection.selection(vote_type="simple", votes_max=3)
     camille = seed.participant()
@@ -41,7 +44,7 @@ def test_selection_refusal_is_shown_in_the_vote_zone(page, log_in, settings):
     assert set(Vote.objects.values_list("proposal_id", flat=True)) == {p1.pk, p2.pk}
 
 
-def test_consultation_refusal_is_shown_in_the_vote_widget(page, log_in, settings):
+def test_consultation_refusal_is_shown_in_the_vote_widget(page, log_in, settings, clock):
     settings.VOTE_RATE_LIMIT = (1, 60)
     bill = seed_consultation.bill_consultation()
     camille = seed.participant()
@@ -61,7 +64,7 @@ def test_consultation_refusal_is_shown_in_the_vote_widget(page, log_in, settings
     assert page.locator("#vote").get_attribute("aria-busy") is None
 
 
-def test_without_javascript_a_page_says_why(browser, live_server, log_in, settings):
+def test_without_javascript_a_page_says_why(browser, live_server, log_in, settings, clock):
     settings.VOTE_RATE_LIMIT = (1, 60)
     selection = seed_selection.selection(vote_type="simple", votes_max=3)
     camille = seed.participant()

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from palabre.components.consultation import services
 from palabre.components.consultation.models import ArgumentVote, OpinionVote, SourceVote
-from palabre.core import ratelimit
 
 from .conftest import ArgumentFactory, SourceFactory
 
@@ -21,15 +20,6 @@ REFUSED = "Vous avez voté de nombreuses fois en peu de temps"
 def _url(name, opinion, *args):
     step = opinion.section.consultation.step
     return reverse(f"consultation:{name}", args=[step.project.slug, step.slug, *args])
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = 1_800_000_000.0  # the start of a minute
-
-    monkeypatch.setattr(ratelimit, "now", lambda: Clock.now)
-    return Clock
 
 
 @override_settings(VOTE_RATE_LIMIT=(4, 60))

@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from palabre.components.selection.models import Vote
-from palabre.core import ratelimit
 
 from .conftest import make_selection, proposals
 
@@ -20,17 +19,6 @@ REFUSED = "Vous avez voté de nombreuses fois en peu de temps"
 def url(selection, pk):
     step = selection.step
     return reverse("selection:vote", args=[step.project.slug, step.slug, pk])
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The rate limit's clock, at the start of a period, moved by ``clock.now``."""
-
-    class Clock:
-        now = 1_800_000_000.0  # a multiple of 60: the start of a minute
-
-    monkeypatch.setattr(ratelimit, "now", lambda: Clock.now)
-    return Clock
 
 
 def vote_and_unvote(client, selection, proposal, n, **extra):
