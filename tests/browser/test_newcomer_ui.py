@@ -262,7 +262,8 @@ def test_map_clusters_its_pins_and_keeps_district_labels_apart(page):
     page.goto(f"{content.step.get_absolute_url()}map/")
     page.wait_for_selector("#proposal-map[data-loaded='234']")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(600)  # Leaflet's zoom animation
+    # The names placed once the zoom and the groups' animation are over (map.js says so).
+    page.wait_for_selector("#proposal-map[data-labels-placed]")
     screenshot(page, "newcomer-map-clustered")
 
     markers = page.evaluate(MARKERS)
@@ -304,7 +305,7 @@ def test_map_clusters_its_pins_and_keeps_district_labels_apart(page):
     page.wait_for_function(
         "(z) => document.querySelector('#proposal-map').dataset.zoomLevel !== z", arg=zoom
     )
-    page.wait_for_timeout(600)
+    page.wait_for_selector("#proposal-map[data-labels-placed]")
     assert page.evaluate("() => document.activeElement.id") == "proposal-map", "focus kept"
     labels = [label for label in page.evaluate(LABELS) if label["shown"]]
     markers = page.evaluate(MARKERS)

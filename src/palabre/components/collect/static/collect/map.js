@@ -281,12 +281,20 @@
     });
     labels.sort(function (a, b) { return b.area - a.area; });
     var pending = false;
+    // data-labels-placed (the zoom level) says the names are where they stay: placed while
+    // neither the map's zoom nor the groups were moving. Tests wait for it.
+    var pane = map.getPane("mapPane");
     function place() {
+      delete el.dataset.labelsPlaced;
       if (pending) return;
       pending = true;
       window.requestAnimationFrame(function () {
         pending = false;
         placeLabels(el, map, labels);
+        if (!pane.classList.contains("leaflet-zoom-anim") &&
+            !pane.classList.contains("leaflet-cluster-anim")) {
+          el.dataset.labelsPlaced = String(map.getZoom());
+        }
       });
     }
     map.on("zoomend moveend resize", place);
