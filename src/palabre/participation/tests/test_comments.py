@@ -28,25 +28,6 @@ from palabre.participation.models import Comment, Report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-
-
-@pytest.fixture
-def opinion():
-    return OpinionFactory(section=SectionFactory(), title="Article sur les pistes cyclables")
-
-
-@pytest.fixture
-def camille():
-    return verified_user(username="camille")
-
-
 @pytest.fixture
 def dominique():
     return verified_user(username="dominique")

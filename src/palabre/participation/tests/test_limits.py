@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from palabre.components.consultation.tests.conftest import (
-    OpinionFactory,
-    SectionFactory,
     verified_user,
 )
 from palabre.core import limits
@@ -22,25 +20,6 @@ from palabre.participation import services
 from palabre.participation.models import Comment, Report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-
-
-@pytest.fixture
-def opinion():
-    return OpinionFactory(section=SectionFactory(), title="Article sur les pistes cyclables")
-
-
-@pytest.fixture
-def camille():
-    return verified_user(username="camille")
 
 
 def _text(length: int) -> str:

@@ -21,15 +21,6 @@ from palabre.participation.models import Report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-
-
 @pytest.fixture
 def author():
     return verified_user(username="autrice")

@@ -30,23 +30,9 @@ pytestmark = pytest.mark.django_db
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-
-
 @pytest.fixture
 def target():
     return OpinionFactory(section=SectionFactory(), title="Rénover la halle")
-
-
-@pytest.fixture
-def camille():
-    return verified_user(username="camille")
 
 
 def _notify(target, subject="Nouveau statut : Lauréat", message="Le projet est retenu."):

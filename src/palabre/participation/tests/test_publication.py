@@ -11,8 +11,6 @@ from django.urls import reverse
 from palabre.components.consultation import services as consultation
 from palabre.components.consultation.models import Argument, Opinion, Source, Version
 from palabre.components.consultation.tests.conftest import (
-    OpinionFactory,
-    SectionFactory,
     unverified_user,
     verified_user,
 )
@@ -20,20 +18,6 @@ from palabre.participation import registry, services
 from palabre.participation.requirements import confirmed_email, has_confirmed_email
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-
-
-@pytest.fixture
-def opinion():
-    return OpinionFactory(section=SectionFactory())
 
 
 def _write_everything(user, opinion):
