@@ -216,8 +216,10 @@ def prepare(
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONUNBUFFERED="1",
         BENCHMARK_TRIVIAL_VIEW="true",  # serves the baseline, /__trivial__ (404 otherwise)
-        # A vote benchmark posts hundreds of votes a second per participant: no vote limit.
-        VOTE_RATE_LIMIT="0",
+        # A vote benchmark posts hundreds of votes a second per participant: no vote limit,
+        # unless BENCH_VOTE_RATE_LIMIT asks for one (e.g. "1000000/m": counted, never
+        # reached, to measure what counting costs).
+        VOTE_RATE_LIMIT=os.environ.get("BENCH_VOTE_RATE_LIMIT", "0"),
     )
     if not page_cache:
         env["PAGE_CACHE_SECONDS"] = "0"
