@@ -4,6 +4,7 @@ counter and status line out of band, so the page does not reload."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import time
 
@@ -11,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models.base import ModelState
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.shortcuts import redirect, render
@@ -87,7 +87,10 @@ def _action_selection(slug: str, step_slug: str) -> Selection | None:
         return None
     # A copy per request: the service refreshes the rules and dates on the object it is given.
     cached = hit[1]
-    selection, step, project = _clone(cached), _clone(cached.step), _clone(cached.step.project)
+    # ``copy.copy`` gives each copy its own ``_state``; the related objects it would share are
+    # replaced by their own copies.
+    selection, step = copy.copy(cached), copy.copy(cached.step)
+    project = copy.copy(cached.step.project)
     step.project = project
     selection.step = step
     return selection
@@ -96,15 +99,6 @@ def _action_selection(slug: str, step_slug: str) -> Selection | None:
 def action_memo_clear() -> None:
     """Forget every step kept by the vote endpoints (tests; a process sees changes in 5 s)."""
     _action_memo.clear()
-
-
-def _clone(instance):
-    """A shallow copy of a model instance, relations cache emptied (``copy.copy`` pickles)."""
-    clone = instance.__class__.__new__(instance.__class__)
-    clone.__dict__.update(instance.__dict__)
-    clone._state = ModelState()
-    clone._state.db, clone._state.adding = instance._state.db, False
-    return clone
 
 
 def _resolve_action(request, slug, step_slug) -> tuple:

@@ -447,3 +447,29 @@ def test_a_proposal_number_beyond_the_key_range_is_not_found(client, participant
     client.force_login(participant)
     response = client.post(url(selection, "vote", 2**70), {"action": "vote"})
     assert response.status_code == 404
+
+
+def test_vote_endpoints_memo_hands_out_copies_that_leave_the_kept_step_alone():
+    from palabre.components.selection.views import _action_selection, action_memo_clear
+
+    selection = make_selection(vote_type="simple", votes_max=3)
+    step, project = selection.step, selection.step.project
+    action_memo_clear()
+    first = _action_selection(project.slug, step.slug)
+    with CaptureQueriesContext(connection) as queries:
+        second = _action_selection(project.slug, step.slug)
+    assert len(queries) == 0  # the second one from the memo
+    for copy in (first, second):
+        assert copy.pk == selection.pk and not copy._state.adding and copy._state.db == "default"
+        assert copy.step.pk == step.pk and copy.step.project.pk == project.pk
+    assert second is not first and second.step is not first.step
+    assert second.step.project is not first.step.project
+    assert second._state is not first._state
+    # What a request changes on its copy (the service refreshes rules and dates) stays there.
+    first.votes_max, first.step.title, first.step.project.title = 99, "Changed", "Changed"
+    third = _action_selection(project.slug, step.slug)
+    assert third.votes_max == 3 and third.step.title == step.title
+    assert third.step.project.title == project.title
+    assert third.step.project is third.step.project  # the relation goes to the copy kept
+    assert third.step.project is not second.step.project
+    action_memo_clear()
