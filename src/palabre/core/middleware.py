@@ -1,10 +1,11 @@
+from functools import wraps
 from http import HTTPStatus
 
-from csp.constants import HEADER as CSP_HEADER
-from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject
+from csp.decorators import csp_exempt as django_csp_exempt
+from csp.exceptions import CSPNonceError
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
-from csp.utils import build_policy, default_config
+from csp.middleware import PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -41,12 +42,54 @@ class OrganisationLocaleMiddleware:
 
 
 _CSP_DEBUG_STATUSES = (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND)
-# Response attributes through which django-csp's decorators change one response's policy.
-_CSP_PER_RESPONSE = tuple(
-    f"_csp_{part}{suffix}"
-    for part in ("config", "update", "replace", "exempt")
-    for suffix in ("", "_ro")
+_CSP_HEADERS = (
+    ("Content-Security-Policy", "CONTENT_SECURITY_POLICY", False),
+    ("Content-Security-Policy-Report-Only", "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
 )
+_NO_PARTS = PolicyParts()
+# Palabre's own mark of a response exempted by ``csp_exempt`` below: django-csp keeps its
+# exemption in an attribute it does not document, so the middleware does not read it.
+_EXEMPT_ATTRIBUTE = "palabre_csp_exempt"
+
+
+def csp_exempt(report_only: bool = False):
+    """django-csp's ``csp_exempt(REPORT_ONLY=…)``, marked for ``CSPMiddleware`` below.
+
+    Palabre's views use this one, never ``csp.decorators.csp_exempt`` (a test checks): the
+    middleware's shortcut must know, through a name Palabre owns, that a response is exempt.
+    """
+
+    def decorator(view):
+        exempt = django_csp_exempt(REPORT_ONLY=report_only)(view)
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            response = exempt(*args, **kwargs)
+            setattr(response, _EXEMPT_ATTRIBUTE, True)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+class _NonceAfterResponse:
+    """``request.csp_nonce`` once the header is written, as django-csp documents it: false when
+    tested, an error (``CSPNonceError``) when read."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def _refuse(self, *args, **kwargs):
+        raise CSPNonceError(
+            "The 'csp_nonce' attribute is not available after the CSP header has been written. "
+            "Consider adjusting your MIDDLEWARE order."
+        )
+
+    __str__ = __format__ = _refuse
+
+    def __repr__(self) -> str:
+        return "<csp_nonce: not available after the CSP header>"
 
 
 class CSPMiddleware(BaseCSPMiddleware):
@@ -54,11 +97,14 @@ class CSPMiddleware(BaseCSPMiddleware):
 
     django-csp builds both headers (enforced and report-only) from the settings for every
     response: a dozen directives copied and joined, on every page and every vote. A response
-    that no decorator changes and whose request used no nonce gets the same headers each time,
-    so they are built once and kept until the setting is replaced (``override_settings`` in
-    tests; a change made inside the setting's dict is not seen, and a lazy value such as a
-    ``reverse_lazy`` report address is evaluated once); any other response goes through
-    django-csp itself.
+    whose policy parts (``get_policy_parts``: no ``csp``, ``csp_update`` or ``csp_replace``
+    decorator, no nonce) are empty and that ``csp_exempt`` (Palabre's, above) did not mark gets
+    the same headers each time, so they are built once and kept until the setting is replaced
+    (``override_settings`` in tests; a change made inside the setting's dict is not seen, and a
+    lazy value such as a ``reverse_lazy`` report address is evaluated once); any other response
+    goes through django-csp itself. Only django-csp's documented names are used: the
+    middleware's ``process_request``/``process_response``/``get_policy_parts``, ``PolicyParts``,
+    ``build_policy``, ``bool(request.csp_nonce)`` and ``CSPNonceError``.
     """
 
     def __init__(self, get_response=None):
@@ -70,27 +116,30 @@ class CSPMiddleware(BaseCSPMiddleware):
         value = getattr(settings, setting, None)
         kept = self._policies.get(setting)
         if kept is None or kept[0] is not value:
-            config = default_config(value.get("DIRECTIVES", {})) if value else None
-            policy = build_policy(config=config, report_only=report_only) if config else ""
+            policy = build_policy(report_only=report_only) if value else ""
             prefixes = tuple((value or {}).get("EXCLUDE_URL_PREFIXES") or ())
             kept = (value, policy, prefixes)
             self._policies[setting] = kept
         return kept[1], kept[2]
 
+    def _policy_of_its_own(self, request, response) -> bool:
+        """Whether a decorator, a nonce or an exemption makes this response's policy its own."""
+        return (
+            bool(getattr(request, "csp_nonce", None))
+            or getattr(response, _EXEMPT_ATTRIBUTE, False)
+            or self.get_policy_parts(request, response) != _NO_PARTS
+            or self.get_policy_parts(request, response, report_only=True) != _NO_PARTS
+        )
+
     def process_response(self, request, response):
-        if getattr(request, "_csp_nonce", None) is not None or any(
-            hasattr(response, name) for name in _CSP_PER_RESPONSE
-        ):
+        if self._policy_of_its_own(request, response):
             return super().process_response(request, response)
         if settings.DEBUG and response.status_code in _CSP_DEBUG_STATUSES:
             return response  # the debug pages, as django-csp leaves them
-        for header, setting, report_only in (
-            (CSP_HEADER, "CONTENT_SECURITY_POLICY", False),
-            (CSP_HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
-        ):
+        for header, setting, report_only in _CSP_HEADERS:
             policy, prefixes = self._policy(setting, report_only)
             if policy and header not in response and not request.path_info.startswith(prefixes):
                 response[header] = policy
         # As django-csp: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        request.csp_nonce = _NonceAfterResponse()
         return response

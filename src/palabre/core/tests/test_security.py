@@ -189,8 +189,10 @@ def test_csp_header_built_once_is_django_csps_and_follows_the_settings(rf):
 
 def test_csp_of_a_decorated_view_or_a_nonce_is_built_for_that_response(rf):
     from csp.constants import NONCE
-    from csp.decorators import csp_exempt, csp_update
+    from csp.decorators import csp_update
     from django.http import HttpResponse
+
+    from palabre.core.middleware import csp_exempt
 
     @csp_update({"img-src": ["https://tiles.example.org"]})
     def tiles(request):
@@ -215,3 +217,100 @@ def test_csp_of_a_decorated_view_or_a_nonce_is_built_for_that_response(rf):
         assert "script-src 'self'" in plain["Content-Security-Policy"].split("; ")
     with pytest.raises(Exception, match="after the CSP header"):
         str(_csp_answer(rf, lambda request: HttpResponse("ok"))[0].csp_nonce)
+
+
+def test_csp_headers_exact_with_and_without_a_decorator_a_nonce_or_an_exemption(rf):
+    """The headers each kind of response gets, to the character: the shortcut's answers (no
+    decorator, no nonce) and django-csp's (the rest) are the ones django-csp's own middleware
+    writes (the order of the directives follows a set's, so it is compared within a process)."""
+    from csp.constants import NONCE
+    from csp.decorators import csp, csp_replace, csp_update
+    from csp.exceptions import CSPNonceError
+    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+    from django.http import HttpResponse
+
+    from palabre.core.middleware import csp_exempt
+
+    enforced, reported = "Content-Security-Policy", "Content-Security-Policy-Report-Only"
+
+    def answers(view):
+        """Palabre's headers, and django-csp's for the same view (a nonce made the same)."""
+        request, ours = _csp_answer(rf, view)
+        theirs = _csp_answer(rf, view, DjangoCSPMiddleware(view))[1]
+        headers = [
+            {name: response.get(name) for name in (enforced, reported)}
+            for response in (ours, theirs)
+        ]
+        if ours.content != theirs.content:  # a nonce: each request has its own
+            nonce, other = ours.content.decode(), theirs.content.decode()
+            headers[1] = {k: v and v.replace(other, nonce) for k, v in headers[1].items()}
+        assert headers[0] == headers[1]
+        return request, {k: v and set(v.split("; ")) for k, v in headers[0].items()}
+
+    def plain(request):
+        return HttpResponse("ok")
+
+    policy = {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'", NONCE],
+            "img-src": ["'self'", "data:"],
+            "frame-ancestors": ["'none'"],
+        }
+    }
+    site = {"default-src 'self'", "script-src 'self'", "img-src 'self' data:"}
+    site |= {"frame-ancestors 'none'"}
+    report_only = {"DIRECTIVES": {"default-src": ["'none'"], "report-uri": "/csp-report/"}}
+    reports = {"default-src 'none'", "report-uri /csp-report/"}
+    with override_settings(
+        CONTENT_SECURITY_POLICY=policy, CONTENT_SECURITY_POLICY_REPORT_ONLY=report_only
+    ):
+        for _ in range(2):  # built, then kept
+            request, headers = answers(plain)
+            assert headers == {enforced: site, reported: reports}
+            assert not request.csp_nonce
+            with pytest.raises(CSPNonceError):
+                str(request.csp_nonce)
+        _, headers = answers(csp_update({"img-src": ["https://tiles.example.org"]})(plain))
+        assert headers == {
+            enforced: site - {"img-src 'self' data:"}
+            | {"img-src 'self' data: https://tiles.example.org"},
+            reported: reports,
+        }
+        _, headers = answers(csp_replace({"img-src": ["'none'"]})(plain))
+        assert headers[enforced] == site - {"img-src 'self' data:"} | {"img-src 'none'"}
+        _, headers = answers(csp({"default-src": ["'self'"]})(plain))
+        assert headers == {enforced: {"default-src 'self'"}, reported: reports}
+        _, headers = answers(
+            csp_update({"img-src": ["https://r.example.org"]}, REPORT_ONLY=True)(plain)
+        )
+        assert headers == {enforced: site, reported: reports | {"img-src https://r.example.org"}}
+
+        def with_nonce(request):
+            return HttpResponse(str(request.csp_nonce))
+
+        request, headers = answers(with_nonce)
+        nonce = str(request.csp_nonce)
+        assert headers[enforced] == site - {"script-src 'self'"} | {
+            f"script-src 'self' 'nonce-{nonce}'"
+        }
+        assert request.csp_nonce
+        _, headers = answers(csp_exempt()(plain))
+        assert headers == {enforced: None, reported: reports}
+        _, headers = answers(csp_exempt(report_only=True)(plain))
+        assert headers == {enforced: site, reported: None}
+    assert csp_exempt()(plain).__name__ == "plain"
+
+
+def test_palabre_views_exempt_from_the_csp_through_palabres_csp_exempt_only():
+    """django-csp's ``csp_exempt`` marks a response with an attribute it does not document;
+    Palabre's middleware sees an exemption through ``palabre.core.middleware.csp_exempt``."""
+    import re
+
+    direct = re.compile(r"from csp\.decorators import[^\n]*csp_exempt|csp\.decorators\.csp_exempt")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "src").rglob("*.py")
+        if path.name != "middleware.py" and direct.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
