@@ -290,6 +290,16 @@ def _login_first(request, fallback):
     return None
 
 
+def _voter_first(request, fallback):
+    """Before any vote: a visitor is sent to log in, a participant over the vote rate limit
+    gets the 429 page (back to ``fallback``); ``None`` when the vote may go on."""
+    if response := _login_first(request, fallback):
+        return response
+    if limited := ratelimit.vote(request.user):
+        return ratelimit.too_many(request, limited, back=fallback)
+    return None
+
+
 def _refused(request, exc: ValidationError):
     for message in exc.messages:
         messages.error(request, message)
@@ -338,10 +348,8 @@ def _published_or_pending(request, obj):
 def opinion_vote_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)
     opinion = _opinion(step, pk)
-    if response := _login_first(request, opinion.get_absolute_url()):
+    if response := _voter_first(request, opinion.get_absolute_url()):
         return response
-    if limited := ratelimit.vote(request.user):
-        return ratelimit.too_many(request, limited, back=opinion.get_absolute_url())
     value = request.POST.get("value") or None
     try:
         services.opinion_vote(user=request.user, opinion=opinion, value=value)
@@ -363,10 +371,8 @@ def version_vote_view(request, slug, step_slug, pk, version_pk):
     if version is None:
         raise Http404
     version.opinion = opinion
-    if response := _login_first(request, version.get_absolute_url()):
+    if response := _voter_first(request, version.get_absolute_url()):
         return response
-    if limited := ratelimit.vote(request.user):
-        return ratelimit.too_many(request, limited, back=version.get_absolute_url())
     value = request.POST.get("value") or None
     try:
         services.version_vote(user=request.user, version=version, value=value)
@@ -587,10 +593,8 @@ def _small_object(step, model, pk):
 def _small_vote(request, slug, step_slug, pk, model, service, kwarg):
     project, step = _resolve(request, slug, step_slug)
     obj, _opinion_of_obj = _small_object(step, model, pk)
-    if response := _login_first(request, obj.get_absolute_url()):
+    if response := _voter_first(request, obj.get_absolute_url()):
         return response
-    if limited := ratelimit.vote(request.user):
-        return ratelimit.too_many(request, limited, back=obj.get_absolute_url())
     on = request.POST.get("on") == "1"
     try:
         service(user=request.user, on=on, **{kwarg: obj})
