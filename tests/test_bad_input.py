@@ -358,8 +358,8 @@ _WHOLE = ["__iter__", "__eq__", "__repr__", "keys", "values", "items", "copy"]
 SENTINEL = {"sweep": "1"}
 
 
-class _RecordedQuery(QueryDict):
-    """A request's query or form, noting each name looked up (present or not)."""
+class _NamesSeen:
+    """Notes each name looked up by key (present or not); mixed into a query and cookies."""
 
     def __getitem__(self, key):
         LOOKUPS.saw(key)
@@ -372,6 +372,10 @@ class _RecordedQuery(QueryDict):
     def get(self, key, default=None):
         LOOKUPS.saw(key)
         return super().get(key, default)
+
+
+class _RecordedQuery(_NamesSeen, QueryDict):
+    """A request's query or form, noting each name looked up (present or not)."""
 
     def getlist(self, key, default=None):
         LOOKUPS.saw(key)
@@ -382,20 +386,8 @@ for _name in [*_WHOLE, "lists", "dict", "urlencode", "__copy__", "__deepcopy__",
     setattr(_RecordedQuery, _name, _whole(getattr(QueryDict, _name)))
 
 
-class _RecordedCookies(dict):
+class _RecordedCookies(_NamesSeen, dict):
     """A request's cookies, noting each name looked up."""
-
-    def __getitem__(self, key):
-        LOOKUPS.saw(key)
-        return super().__getitem__(key)
-
-    def __contains__(self, key):
-        LOOKUPS.saw(key)
-        return super().__contains__(key)
-
-    def get(self, key, default=None):
-        LOOKUPS.saw(key)
-        return super().get(key, default)
 
 
 for _name in [*_WHOLE, "pop", "__reduce__"]:
