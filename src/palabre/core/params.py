@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -82,6 +83,12 @@ def local_url(request, value, default: str) -> str:
     ):
         return value
     return default
+
+
+def redirect_back(request, fallback: str):
+    """A redirect to the posted ``next`` when it is a path on this site, else to ``fallback``:
+    where a vote form sends its author back (selection and consultation views)."""
+    return redirect(local_url(request, request.POST.get("next"), fallback))
 
 
 class NulCookieMiddleware:

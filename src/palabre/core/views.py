@@ -211,14 +211,9 @@ def organisation_css(request):
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-def _local_url(request, url: str) -> str:
-    """``url`` if it is a path on this site, else the home page."""
-    return local_url(request, url, "/")
-
-
 def _language_set(request, code):
     """Set the language cookie, save a signed-in visitor's language, go back to ``next``."""
-    next_url = _local_url(request, request.POST.get("next", ""))
+    next_url = local_url(request, request.POST.get("next"), "/")
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=code)
     response = redirect(next_url)
@@ -256,7 +251,7 @@ def language_switch(request, code):
     if code not in dict(settings.LANGUAGES):
         raise Http404(_("Cette langue n'est pas proposée."))
     if request.method != "POST":
-        next_url = _local_url(request, request.GET.get("next", ""))
+        next_url = local_url(request, request.GET.get("next"), "/")
         return render(request, "core/language_switch.html", {"code": code, "next": next_url})
     if request.user.is_authenticated:
         return _language_set_checked(request, code)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.core import limits, ratelimit
 from palabre.core.pagecache import anonymous_page_cache
-from palabre.core.params import id_or_404, local_url, parse_int
+from palabre.core.params import id_or_404, parse_int
+from palabre.core.params import redirect_back as _back
 from palabre.core.views import resolve_step
 
 from . import permissions, selectors, services
@@ -277,10 +278,6 @@ def version_view(request, slug, step_slug, pk, version_pk):
             **_parent_context(request, version, opinion.section),
         ),
     )
-
-
-def _back(request, fallback):
-    return redirect(local_url(request, request.POST.get("next"), fallback))
 
 
 def _login_first(request, fallback):

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 
 from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
-from palabre.core.params import id_or_404, local_url
+from palabre.core.params import id_or_404
+from palabre.core.params import redirect_back as _back
 from palabre.core.views import project_visible_or_404, resolve_step
 
 from . import permissions, selectors, services
@@ -182,10 +183,6 @@ def proposal_view(request, slug, step_slug, pk):
         raise Http404(_("Proposition introuvable."))
     context = _context(request, project, step, selection, proposal=proposal)
     return render(request, "selection/proposal.html", context)
-
-
-def _back(request, fallback: str):
-    return redirect(local_url(request, request.POST.get("next"), fallback))
 
 
 def _login_first(request, fallback: str):
