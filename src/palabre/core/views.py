@@ -10,11 +10,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import health, permissions, phases, selectors, services, settings_tabs
+from . import health, phases, selectors, services, settings_tabs, stepviews
 from .forms import ProfileForm, ProjectFilterForm
-from .models import District, Page, Project, Theme
+from .models import District, Page, Theme
 from .pagecache import anonymous_page_cache
 from .params import local_url
+
+# project_visible_or_404 stays importable from here for the views not moved to stepviews yet.
+from .stepviews import project_visible_or_404 as project_visible_or_404
+from .stepviews import visible_project
 
 PROJECTS_PER_PAGE = 24
 
@@ -70,32 +74,9 @@ def project_list(request):
     )
 
 
-def project_visible_or_404(user, project) -> None:
-    """Raise 404 unless ``user`` may see ``project`` (``permissions.project_view``).
-
-    A draft, a project not yet published and a restricted project the visitor is not listed
-    for all answer 404, to anonymous visitors too: a 403, or a redirect to the login page,
-    would tell whoever asks that the project exists (GitHub answers 404 for a private
-    repository in the same way). The 404 page offers anonymous visitors to log in, on every
-    missing page alike, so a member following a link still gets in, and nobody else learns
-    anything.
-    """
-    if not permissions.project_view(user, project):
-        raise Http404(_("Projet introuvable."))
-
-
-def _visible_project(request, slug):
-    try:
-        project = selectors.project_detail(slug)
-    except Project.DoesNotExist as exc:
-        raise Http404(_("Projet introuvable.")) from exc
-    project_visible_or_404(request.user, project)
-    return project
-
-
 @anonymous_page_cache
 def project_detail(request, slug):
-    project = _visible_project(request, slug)
+    project = visible_project(request, slug)
     return render(
         request,
         "core/project_detail.html",
@@ -104,24 +85,17 @@ def project_detail(request, slug):
 
 
 def resolve_step(request, slug, step_slug, kind: str | None = None):
-    """(project, step, refusal): the step if the visitor may see its project, else 404.
+    """``(project, step, None)``: ``stepviews.resolve_step`` with the ``refusal`` it no longer
+    has (always ``None``), for the views still written ``if refusal: return refusal``.
 
-    Components use it for their own pages under ``/projects/<slug>/<step-slug>/…``.
-    ``refusal`` is always ``None`` now (a project one may not see is a 404, raised here); it
-    stays in the answer so that the components' ``if refusal: return refusal`` keep working.
+    Deprecated: use ``palabre.core.stepviews.resolve_step``, which answers ``(project, step)``.
     """
-    project = _visible_project(request, slug)
-    step = next((s for s in project.ordered_steps if s.slug == step_slug), None)
-    if step is None or (kind is not None and step.kind != kind):
-        raise Http404(_("Étape introuvable."))
-    return project, step, None
+    return (*stepviews.resolve_step(request, slug, step_slug, kind), None)
 
 
 @anonymous_page_cache
 def step_detail(request, slug, step_slug):
-    project, step, refusal = resolve_step(request, slug, step_slug)
-    if refusal:
-        return refusal
+    project, step = stepviews.resolve_step(request, slug, step_slug)
     spec = step.kind_spec
     if spec is None:
         raise Http404(_("Ce type d'étape n'est pas disponible."))
