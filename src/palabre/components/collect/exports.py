@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from palabre.core import richtext
+from palabre.participation.formbuilder import QuestionKind, answer_display
 
-from .formbuilder import QuestionKind, answer_display
 from .models import Collect, Proposal, Question
 
 BATCH = 500

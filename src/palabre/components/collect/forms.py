@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.core import limits
 from palabre.core.models import District, Theme
+from palabre.participation import formbuilder
 
-from . import formbuilder
 from .models import Builtin, Collect, FormField, Question, Sort
 
 FILE_FIELDS = ("illustration", "attachments")

@@ -2,9 +2,9 @@
 
 ``Collect`` holds a step's settings; ``FormField`` rows enable, order and configure the built-in
 fields of a proposal (title, summary, body, theme…), ``Question`` rows add custom questions
-(``formbuilder``); ``Category`` and ``ProposalStatus`` are defined per step. A participant's
-unfinished proposal is a ``Draft`` (its typed values as JSON, its files as ``DraftFile``); a
-submitted one is a ``Proposal`` with a readable reference (``BP-2026-0042``).
+(``palabre.participation.formbuilder``); ``Category`` and ``ProposalStatus`` are defined per
+step. A participant's unfinished proposal is a ``Draft`` (its typed values as JSON, its files
+as ``DraftFile``); a submitted one is a ``Proposal`` with a readable reference (``BP-2026-0042``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from palabre.core import limits, richtext
 from palabre.core.models import District, Step, Theme, colour_validator
 from palabre.core.permissions import Decision
+from palabre.participation.formbuilder import AbstractQuestion, FileRules
 from palabre.participation.models import Contribution
-
-from .formbuilder import AbstractQuestion, FileRules
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 

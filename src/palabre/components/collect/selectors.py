@@ -14,13 +14,12 @@ from .models import Category, Collect, Draft, FormField, Proposal, ProposalStatu
 MAP_PIN_LIMIT = 1000
 
 
-def collect_for_step(step) -> Collect:
+def collect_for_step(step) -> Collect | None:
+    """The settings of a collect step (``None`` before its first use: see
+    ``services.collect_ensure``), with ``step`` set on it (no query for it)."""
     collect = Collect.objects.filter(step=step).first()
-    if collect is None:
-        from . import services
-
-        collect = services.collect_create(step=step)
-    collect.step = step
+    if collect is not None:
+        collect.step = step
     return collect
 
 

@@ -153,6 +153,16 @@ def collect_create(*, step, preset: str = Preset.CALL, actor=None) -> Collect:
     return collect
 
 
+def collect_ensure(*, step) -> Collect:
+    """The settings of a collect step, created with the default preset on its first use
+    (a step added in the back office has none until its page is first shown)."""
+    collect = selectors.collect_for_step(step)
+    if collect is None:
+        collect = collect_create(step=step)
+        collect.step = step
+    return collect
+
+
 @transaction.atomic
 def collect_apply_preset(*, actor, collect: Collect, preset: str) -> Collect:
     """Reset the built-in fields to a preset (custom questions are kept)."""

@@ -22,9 +22,9 @@ from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.params import id_or_404, parse_id, parse_int
 from palabre.core.permissions import project_view
 from palabre.core.views import resolve_step
+from palabre.participation.formbuilder import answer_display
 
 from . import exports, permissions, selectors, services
-from .formbuilder import answer_display
 from .forms import AnswerForm, FilterForm
 from .models import Draft, Proposal, Sort
 
@@ -53,7 +53,7 @@ def _resolve(request, slug, step_slug):
     project, step, refusal = resolve_step(request, slug, step_slug, kind="collect")
     if refusal:
         raise _Refusal(refusal)
-    return project, step, selectors.collect_for_step(step)
+    return project, step, services.collect_ensure(step=step)
 
 
 def _context(project, step, collect):
@@ -112,7 +112,7 @@ def _query(filters: dict, **extra) -> str:
 
 def step_view(request, *, project, step):
     """The step's home: the proposals as cards, filtered, sorted, paginated."""
-    collect = selectors.collect_for_step(step)
+    collect = services.collect_ensure(step=step)
     form, filters = _filters(request, collect)
     sort = filters.get("sort") or collect.default_sort
     seed = _seed(request) if sort == Sort.RANDOM else 0

@@ -34,6 +34,23 @@ def test_presets_enable_their_fields(collect, step):
     assert enabled == {Builtin.TITLE, Builtin.BODY, Builtin.THEME}
 
 
+def test_reading_a_step_never_creates_its_settings_the_service_does_once(
+    step, django_assert_num_queries
+):
+    from palabre.components.collect import selectors
+    from palabre.components.collect.models import Collect
+
+    assert selectors.collect_for_step(step) is None
+    assert not Collect.objects.exists(), "a selector only reads"
+    created = services.collect_ensure(step=step)
+    assert created.step is step and created.preset == Preset.CALL
+    assert created.form_fields.filter(enabled=True).exists() and created.statuses.exists()
+    with django_assert_num_queries(1):
+        again = services.collect_ensure(step=step)
+    assert again.pk == created.pk and again.step is step
+    assert Collect.objects.count() == 1
+
+
 def test_submit_publishes_with_a_readable_reference(collect, participant, other):
     first = submit(participant, collect)
     second = submit(other, collect, title="Une fontaine")

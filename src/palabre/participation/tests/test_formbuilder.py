@@ -1,4 +1,6 @@
-"""The form builder alone (no proposal): questions become fields, answers are checked."""
+"""The form builder alone (no proposal, no component): questions become fields, answers are
+checked. The questions are rows of a model of the test's own, built on ``AbstractQuestion`` in
+an isolated app registry (nothing is added to the project's models or migrations)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import isolate_apps
 
-from palabre.components.collect.formbuilder import (
+from palabre.participation.formbuilder import (
+    AbstractQuestion,
     FileRules,
     QuestionKind,
     RuledFileField,
@@ -18,13 +22,18 @@ from palabre.components.collect.formbuilder import (
     answer_value,
     question_field,
 )
-from palabre.components.collect.models import Question
+
+with isolate_apps("palabre.participation"):
+
+    class SurveyQuestion(AbstractQuestion):
+        """What a questionnaire's question would be: the abstract base, nothing added."""
+
 
 RULES = FileRules.parse("pdf, .PNG", 1)
 
 
 def _q(kind, **kwargs):
-    return Question(pk=7, kind=kind, label="Question", **kwargs)
+    return SurveyQuestion(pk=7, kind=kind, label="Question", **kwargs)
 
 
 def test_rules_parse_and_explain():
@@ -98,11 +107,6 @@ def test_answers_round_trip():
 
 
 def test_types_a_browser_would_render_are_never_accepted_whatever_the_organiser_lists():
-    from django.core.exceptions import ValidationError
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from palabre.components.collect.formbuilder import FileRules
-
     rules = FileRules.parse("pdf, SVG, .html, htm, js, png", 5)
     assert rules.extensions == ("pdf", "png")
     for name in ("plan.svg", "page.html", "x.js"):
