@@ -1,11 +1,15 @@
-"""Phase of a step, derived from its dates in this one place (house rule 2)."""
+"""Phase of a step, derived from its dates in this one place (house rule 2).
+
+Pure rules on dates, and their SQL twins as ``Q`` filters: this module imports no model
+(``models`` builds on it; the step-derived dates of projects are read in ``selectors``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,34 +38,6 @@ def status_between(start: datetime | None, end: datetime | None, now: datetime |
     if end is not None and now > end:
         return Status.CLOSED
     return Status.OPEN
-
-
-def project_dates(project_ids) -> dict[int, dict]:
-    """The cached step-derived fields of projects, computed from their steps."""
-    from .models import Step
-
-    rows = (
-        Step.objects.filter(project_id__in=project_ids)
-        .values("project_id")
-        .annotate(
-            first_start=Min("starts_at"),
-            last_end=Max("ends_at"),
-            open_ends=Count("id", filter=Q(ends_at__isnull=True)),
-            step_count=Count("id"),
-        )
-    )
-    result = {
-        pk: {"first_start": None, "last_end": None, "open_ended": False, "step_count": 0}
-        for pk in project_ids
-    }
-    for row in rows:
-        result[row["project_id"]] = {
-            "first_start": row["first_start"],
-            "last_end": row["last_end"],
-            "open_ended": row["open_ends"] > 0,
-            "step_count": row["step_count"],
-        }
-    return result
 
 
 def project_status_q(status: str, now: datetime | None = None) -> Q:

@@ -7,12 +7,39 @@ import time
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import pagecache, phases
 from .models import District, Organisation, Page, Project, Step, Theme, User
 from .pagecache import cache
+
+
+def project_dates(project_ids) -> dict[int, dict]:
+    """The step-derived fields of projects (cached on ``Project``), computed from their
+    steps in one query."""
+    rows = (
+        Step.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(
+            first_start=Min("starts_at"),
+            last_end=Max("ends_at"),
+            open_ends=Count("id", filter=Q(ends_at__isnull=True)),
+            step_count=Count("id"),
+        )
+    )
+    result = {
+        pk: {"first_start": None, "last_end": None, "open_ended": False, "step_count": 0}
+        for pk in project_ids
+    }
+    for row in rows:
+        result[row["project_id"]] = {
+            "first_start": row["first_start"],
+            "last_end": row["last_end"],
+            "open_ended": row["open_ends"] > 0,
+            "step_count": row["step_count"],
+        }
+    return result
 
 
 def projects_visible_to(user) -> QuerySet[Project]:

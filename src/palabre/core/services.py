@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import pagecache, phases
-from .models import ActionLog, Organisation, Page, User
-from .selectors import organisation_context_forget
+from . import pagecache
+from .models import ActionLog, Organisation, Page, Project, User
+from .selectors import organisation_context_forget, project_dates
 
 
 def _jsonable(value: Any) -> Any:
@@ -110,11 +110,9 @@ def user_set_language(*, user: User, language: str) -> User:
 
 def project_dates_refresh(*, project_ids, fix: bool = True) -> list[str]:
     """Recompute the step-derived fields of projects; return the drifts found."""
-    from .models import Project
-
     drifts = []
     ids = list(project_ids)
-    computed = phases.project_dates(ids)
+    computed = project_dates(ids)
     for project in Project.objects.filter(pk__in=ids).only(
         *computed.get(ids[0], {}) if ids else ()
     ):
