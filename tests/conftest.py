@@ -10,8 +10,11 @@ import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in the main thread; Django refuses ORM calls from a
@@ -165,3 +168,77 @@ def settings_in_process():
         return json.loads(out)
 
     return read
+
+
+@dataclass
+class RedisServer:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        """Freeze the server (SIGSTOP): it keeps its connections and answers nothing."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def cont(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """Factory: ``redis_server()`` starts a throwaway redis-server of this test's own, on a
+    port of 127.0.0.1 free when it starts, and returns its ``url`` and ``process``; every
+    server started is ended with the test (continued first if it was stopped)."""
+    import shutil
+    import socket
+
+    import redis
+
+    if not shutil.which("redis-server"):
+        pytest.skip("no redis-server (scripts/system-deps redis)")
+    servers = []
+
+    def start() -> RedisServer:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))  # the system picks a free port
+            port = probe.getsockname()[1]
+        directory = tmp_path / f"redis-{port}"
+        directory.mkdir()
+        proc = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        servers.append(proc)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "redis did not start"
+                time.sleep(0.05)
+        url = f"redis://127.0.0.1:{port}/0"
+        # Ours, not a server that took the port in between.
+        assert redis.Redis.from_url(url).info("server")["process_id"] == proc.pid
+        return RedisServer(url=url, process=proc)
+
+    try:
+        yield start
+    finally:
+        for proc in servers:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGCONT)
+                proc.terminate()
+                proc.wait(timeout=10)

@@ -157,51 +157,8 @@ def test_a_bad_vote_rate_limit_is_refused_at_start(value):
 
 
 @pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server of this test's own, on a port free when it starts."""
-    import shutil
-    import socket
-
-    if not shutil.which("redis-server"):
-        pytest.skip("no redis-server (scripts/system-deps redis)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))  # the system picks a free port
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "redis did not start"
-                time.sleep(0.05)
-        url = f"redis://127.0.0.1:{port}/0"
-        # Ours, not a server that took the port in between.
-        import redis
-
-        assert redis.Redis.from_url(url).info("server")["process_id"] == proc.pid
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def redis_url(redis_server):
+    return redis_server().url
 
 
 def test_counter_on_redis_is_one_round_trip_and_expires(redis_url):

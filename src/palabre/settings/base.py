@@ -118,11 +118,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 #   when there is one (a change is seen by every process at once); else in each process's
 #   memory, as a database query would cost what the cache saves (another process may then show
 #   a page up to PAGE_CACHE_SECONDS old).
+# Seconds a command to Redis may wait (connecting, or for an answer).
+REDIS_TIMEOUT = 2
 if ENV.redis_url:
     _redis = {
         "BACKEND": "palabre.core.cache.RedisCache",
         "LOCATION": ENV.redis_url,
         "KEY_PREFIX": "palabre",
+        # A Redis that does not answer fails the request after seconds instead of holding a
+        # server thread (redis-py's defaults, 5 s today, are not Palabre's to rely on).
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
     CACHES = {"default": _redis, "pages": dict(_redis)}
     # Sessions stay in the database and are read from the shared cache (a logged-in request
