@@ -1,5 +1,9 @@
 """The selection step's demo, called by ``manage.py load_demo`` (``StepKind.demo``).
 
+The content (the budgets, their projects and the proposals) is data: ``demo/selection.toml``
+beside this module, read through ``palabre.core.demo.load_data``. This module turns it into
+rows.
+
 Two participatory budgets of the fictional city of Belleroche, each a project with a closed
 collect step (proposals analysed, the admissible ones marked « Recevable ») then a vote:
 
@@ -25,88 +29,51 @@ from datetime import timedelta
 
 from palabre.components.collect import services as collect_services
 from palabre.components.collect.models import Preset, Proposal, ProposalStatus
-from palabre.core.management.commands.load_demo import DISTRICTS, ProjectSpec, StepSpec
+from palabre.core.demo import ProjectSpec, StepSpec, load_data
 from palabre.core.models import Step
 
 from . import services
 from .models import Ballot, ProposalsFrom, ResultsVisibility, Selection, VoteType
 
+DATA = load_data("selection", "selection")
 SEED = "belleroche-selection"
 
-IDEAS = [
-    ("Une piste cyclable entre la gare et le lycée", "mobilite", 148_000),
-    ("Un jardin partagé au pied des tours", "environnement", 38_000),
-    ("Des fontaines à boire dans les parcs", "urbanisme", 42_000),
-    ("Une aire de jeux inclusive", "sport", 135_000),
-    ("Cinquante arbres fruitiers dans les écoles", "environnement", 27_500),
-    ("Une boîte à livres par quartier", "culture", 9_600),
-    ("Des toilettes publiques accessibles", "urbanisme", 118_000),
-    ("Un abri vélo sécurisé à la gare", "mobilite", 44_000),
-    ("Une fresque participative sur le mur du gymnase", "culture", 16_800),
-    ("Des agrès de sport en plein air", "sport", 57_000),
-    ("Un éclairage solaire du chemin de halage", "environnement", 69_000),
-    ("Des bancs ombragés place du Marché", "urbanisme", 14_200),
-    ("Un composteur collectif par quartier", "environnement", 12_400),
-    ("Un kiosque à musique au parc", "culture", 139_000),
-    ("Des passages piétons éclairés près des écoles", "mobilite", 76_000),
-    ("Un terrain de pétanque aux Tilleuls", "sport", 21_000),
-    ("Des nichoirs et un hôtel à insectes", "environnement", 3_900),
-    ("Une salle de répétition pour les jeunes", "culture", 149_000),
-    ("Des bornes de réparation de vélos", "mobilite", 8_700),
-    ("Une ombrière végétalisée dans la cour de l'école", "education", 92_000),
-    ("Une table de ping-pong au square", "sport", 4_800),
-    ("Un potager pédagogique au collège", "education", 18_500),
-]
 
-
-def _project(slug, title, summary, collect_dates, vote_dates, vote_body) -> ProjectSpec:
+def _project(budget: dict) -> ProjectSpec:
+    """One budget's project: what every budget shares (``DATA["project"]``), its own title,
+    summary and dates; published five days before its collect step opens."""
+    shared = DATA["project"]
+    collect, vote = shared["collect_step"], shared["vote_step"]
     return ProjectSpec(
-        slug=slug,
-        title=title,
-        summary=summary,
-        body="<p>Chaque année, Belleroche consacre un million d’euros à des projets proposés et "
-        "choisis par sa population. Les services ont étudié chaque projet déposé ; les projets "
-        "recevables sont soumis au vote.</p>",
-        themes=["democratie-locale", "environnement", "mobilite", "culture", "sport"],
-        districts=[d[0] for d in DISTRICTS],
-        published=collect_dates[0][0] - 5,
+        slug=budget["slug"],
+        title=budget["title"],
+        summary=budget["summary"],
+        body=shared["body"],
+        themes=list(shared["themes"]),
+        districts=list(shared["districts"]),
+        published=budget["collect_dates"][0][0] - 5,
         steps=[
-            StepSpec(
-                "depot-des-projets",
-                "Dépôt des projets",
-                *collect_dates,
-                "<p>Les habitantes et les habitants ont déposé leurs projets.</p>",
-                kind="collect",
+            StepSpec.from_data(
+                {**collect, "start": budget["collect_dates"][0], "end": budget["collect_dates"][1]}
             ),
-            StepSpec("vote", "Vote", *vote_dates, vote_body, kind="selection"),
+            StepSpec.from_data(
+                {
+                    **vote,
+                    "start": budget["vote_dates"][0],
+                    "end": budget["vote_dates"][1],
+                    "body": budget["vote_body"],
+                }
+            ),
         ],
     )
-
-
-OPEN = _project(
-    "budget-participatif-2026",
-    "Budget participatif 2026 : votez pour vos projets",
-    "Un million d’euros, vingt projets recevables : choisissez-en jusqu’à cinq.",
-    ((-90, 9), (-40, 23)),
-    ((-5, 9), (20, 23)),
-    "<p>Choisissez jusqu’à cinq projets, dans la limite du budget d’un million d’euros. Les "
-    "résultats seront publiés à la fin du vote.</p>",
-)
-CLOSED = _project(
-    "budget-participatif-2025",
-    "Budget participatif 2025 : les lauréats",
-    "Le vote est terminé : découvrez les projets financés.",
-    ((-420, 9), (-370, 23)),
-    ((-330, 9), (-300, 23)),
-    "<p>Le vote est terminé. Merci aux habitantes et aux habitants qui ont voté !</p>",
-)
 
 
 def load(loader) -> list[str]:
     demo = SelectionDemo(loader)
     lines = []
-    for spec, open_ in ((OPEN, True), (CLOSED, False)):
-        selection, votes = demo.budget(spec, open_=open_)
+    for budget in DATA["budgets"]:
+        spec = _project(budget)
+        selection, votes = demo.budget(spec, budget)
         lines.append(
             f"Vote : « {spec.title} », {selection.entries.count()} projets soumis au vote, "
             f"{votes} votes"
@@ -123,11 +90,12 @@ class SelectionDemo:
             key=lambda u: u.username,
         )
 
-    def budget(self, spec: ProjectSpec, *, open_: bool) -> tuple[Selection, int]:
+    def budget(self, spec: ProjectSpec, budget: dict) -> tuple[Selection, int]:
+        open_ = budget["open"]
         rng = random.Random(f"{SEED}-{spec.slug}")
         project = self.loader.project(spec)
-        collect_step = project.steps.get(slug="depot-des-projets")
-        vote_step = project.steps.get(slug="vote")
+        collect_step = project.steps.get(slug=DATA["project"]["collect_step"]["slug"])
+        vote_step = project.steps.get(slug=DATA["project"]["vote_step"]["slug"])
         collect = collect_services.collect_create(
             step=collect_step, preset=Preset.BUDGET, actor=self.admin
         )
@@ -140,7 +108,9 @@ class SelectionDemo:
         districts = list(self.loader.district_map.values())
         themes = self.loader.theme_map
         year = collect_step.starts_at.year
-        for number, (title, theme, cost) in enumerate(IDEAS, start=1):
+        texts = DATA["proposal"]
+        for number, idea in enumerate(DATA["ideas"], start=1):
+            title, theme, cost = idea["title"], idea["theme"], idea["cost"]
             author = self.voters[(number * 7) % len(self.voters)] if self.voters else None
             self.loader.upsert(
                 Proposal,
@@ -148,19 +118,20 @@ class SelectionDemo:
                 {
                     "reference": f"{prefix}-{year}-{number:04d}",
                     "title": title,
-                    "summary": f"{title} : un projet déposé par une habitante ou un habitant.",
-                    "body": f"<p>{title}. Le coût a été vérifié par les services de la Ville.</p>",
+                    "summary": texts["summary"].format(title=title),
+                    "body": texts["body"].format(title=title),
                     "cost": cost,
                     "theme": themes.get(theme),
                     "district": districts[number % len(districts)] if districts else None,
                     # Two projects out of twenty-two were found not admissible.
-                    "status": refused if number in (7, 18) else admissible,
+                    "status": refused if number in texts["refused"] else admissible,
                     "author": author,
                     "published": True,
                     "published_at": collect_step.starts_at + timedelta(days=number),
                     "created_at": collect_step.starts_at + timedelta(days=number),
                 },
             )
+        settings = DATA["selection"]
         selection = self.loader.upsert(
             Selection,
             {"step": vote_step},
@@ -168,14 +139,13 @@ class SelectionDemo:
                 "collect": collect,
                 "proposals_from": ProposalsFrom.CHOSEN,
                 "vote_type": VoteType.BUDGET,
-                "votes_max": 5,
+                "votes_max": settings["votes_max"],
                 # The closed year had half the money: the greedy rule had to skip projects.
-                "budget": 1_000_000 if open_ else 500_000,
-                "threshold": 10,
+                "budget": budget["budget"],
+                "threshold": settings["threshold"],
                 "results_visibility": ResultsVisibility.AFTER_END,
                 "anonymous_allowed": True,
-                "intro": "Cochez jusqu’à cinq projets. Le compteur vous indique le budget "
-                "qui vous reste ; vous pouvez changer d’avis jusqu’à la fin du vote.",
+                "intro": settings["intro"],
             },
         )
         selection.step = vote_step
