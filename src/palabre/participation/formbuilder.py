@@ -235,6 +235,28 @@ def answer_value(question: AbstractQuestion, value):
     return None
 
 
+def stored_answers(questions, cleaned_data: dict) -> dict:
+    """What is stored (JSON) for the answers of a form's ``questions``, keyed by question id
+    (``str``); file answers are stored by the caller, headings have none."""
+    return {
+        str(q.pk): answer_value(q, cleaned_data.get(q.field_name))
+        for q in questions
+        if q.kind not in (QuestionKind.FILE, QuestionKind.HEADING)
+    }
+
+
+def answer_as_data(stored):
+    """A stored answer as a browser would post it again (restoring it into a draft): a ticked
+    box as ``"on"``, several choices as a list of strings, ``None`` for no answer."""
+    if isinstance(stored, bool):
+        return "on" if stored else ""
+    if isinstance(stored, list):
+        return [str(v) for v in stored]
+    if stored is None:
+        return None
+    return str(stored)
+
+
 def answer_initial(question: AbstractQuestion, stored):
     """The form's initial value for a stored answer (editing, restoring a draft)."""
     if stored is None:

@@ -85,7 +85,7 @@ class ProposalForm(forms.Form):
         for name, field in self.fields.items():
             if isinstance(field, forms.FileField) and self.kept.get(name):
                 field.required = False
-        self._describe()
+        self._describe(errors={})
 
     def _builtin(self, ff: FormField, categories, file_rules) -> dict[str, forms.Field]:
         key = ff.key
@@ -196,11 +196,13 @@ class ProposalForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        self._describe()
+        self._describe(errors=self.errors)
 
-    def _describe(self) -> None:
-        """``aria-describedby``: each field's help text and, once validated, its errors."""
-        errors = self._errors or {}
+    def _describe(self, *, errors=None) -> None:
+        """``aria-describedby``: each field's help text and, once validated, its errors
+        (``errors``: the form's own, read once it is validated)."""
+        if errors is None:
+            errors = self.errors
         for name, field in self.fields.items():
             bound = self[name]
             ids = []
@@ -219,12 +221,7 @@ class ProposalForm(forms.Form):
 
     def answers(self) -> dict:
         """The custom questions' answers, as stored (files apart)."""
-        out = {}
-        for q in self.questions:
-            if q.kind == formbuilder.QuestionKind.FILE:
-                continue
-            out[str(q.pk)] = formbuilder.answer_value(q, self.cleaned_data.get(q.field_name))
-        return out
+        return formbuilder.stored_answers(self.questions, self.cleaned_data)
 
 
 class FilterForm(forms.Form):

@@ -23,6 +23,7 @@ from palabre.core import limits, pagecache, richtext
 from palabre.core.params import parse_ids
 from palabre.core.services import action_log_record
 from palabre.participation import services as participation
+from palabre.participation.formbuilder import answer_as_data
 from palabre.participation.requirements import has_confirmed_email
 
 from . import permissions, selectors
@@ -373,12 +374,9 @@ def _draft_from_proposal(*, author, proposal: Proposal) -> Draft:
         "cost": "" if proposal.cost is None else str(proposal.cost),
     }
     for key, value in (proposal.answers or {}).items():
-        if isinstance(value, bool):
-            data[f"q_{key}"] = "on" if value else ""
-        elif isinstance(value, list):
-            data[f"q_{key}"] = [str(v) for v in value]
-        elif value is not None:
-            data[f"q_{key}"] = str(value)
+        posted = answer_as_data(value)
+        if posted is not None:
+            data[f"q_{key}"] = posted
     draft = Draft.objects.create(
         collect=proposal.collect, author=author, proposal=proposal, data=data
     )

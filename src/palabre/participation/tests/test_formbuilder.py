@@ -17,10 +17,12 @@ from palabre.participation.formbuilder import (
     FileRules,
     QuestionKind,
     RuledFileField,
+    answer_as_data,
     answer_display,
     answer_initial,
     answer_value,
     question_field,
+    stored_answers,
 )
 
 with isolate_apps("palabre.participation"):
@@ -104,6 +106,48 @@ def test_answers_round_trip():
     text = _q(QuestionKind.SHORT_TEXT)
     assert answer_value(text, "  bonjour ") == "bonjour"
     assert answer_display(text, "") == ""
+
+
+def test_stored_answers_skip_files_and_headings():
+    questions = [
+        SurveyQuestion(pk=1, kind=QuestionKind.SHORT_TEXT, label="Nom du lieu"),
+        SurveyQuestion(pk=2, kind=QuestionKind.FILE, label="Plan"),
+        SurveyQuestion(pk=3, kind=QuestionKind.HEADING, label="Partie 2"),
+        SurveyQuestion(pk=4, kind=QuestionKind.CHECKBOX, label="J'accepte"),
+    ]
+    cleaned = {"q_1": " Parc ", "q_2": SimpleUploadedFile("plan.pdf", b"x"), "q_4": False}
+    assert stored_answers(questions, cleaned) == {"1": "Parc", "4": False}
+
+
+@pytest.mark.parametrize(
+    ("kind", "stored"),
+    [
+        (QuestionKind.SHORT_TEXT, "Un banc"),
+        (QuestionKind.LONG_TEXT, "Deux lignes\nde texte"),
+        (QuestionKind.NUMBER, "12.50"),
+        (QuestionKind.SINGLE, "Oui"),
+        (QuestionKind.MULTIPLE, ["Oui", "Peut-être"]),
+        (QuestionKind.CHECKBOX, True),
+        (QuestionKind.CHECKBOX, False),
+    ],
+)
+def test_a_stored_answer_posted_again_is_stored_the_same(kind, stored):
+    """Restoring a stored answer into a draft (``answer_as_data``) then submitting the draft
+    stores the same answer: what an author does not touch when editing does not change."""
+    question = _q(kind, choices="Oui\nNon\nPeut-être")
+    form_class = type(
+        "OneQuestion",
+        (forms.Form,),
+        {question.field_name: question_field(question, file_rules=RULES)},
+    )
+    posted = answer_as_data(stored)
+    form = form_class({} if posted in ("", None) else {question.field_name: posted})
+    assert form.is_valid(), form.errors
+    assert stored_answers([question], form.cleaned_data) == {"7": stored}
+
+
+def test_no_answer_is_not_posted_again():
+    assert answer_as_data(None) is None
 
 
 def test_types_a_browser_would_render_are_never_accepted_whatever_the_organiser_lists():
