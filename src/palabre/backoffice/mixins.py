@@ -1,9 +1,11 @@
 """Admin building blocks: organiser roles and action-logged saves through services."""
 
-import functools
+from __future__ import annotations
+
 import json
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +83,37 @@ GENDERS = ("m", "f", "mf")
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 
 
+class FrenchInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """Django's wrapper of an inline formset in the admin, whose « add another » link says
+    ``add_text`` (its public ``inline_formset_data``, read by the inline's template)."""
+
+    def __init__(self, *args, add_text: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_text = add_text
+
+    @classmethod
+    def of(cls, wrapper: helpers.InlineAdminFormSet, add_text: str) -> FrenchInlineAdminFormSet:
+        """The same wrapper as ``wrapper`` (built by ``ModelAdmin.get_inline_formsets``)."""
+        return cls(
+            wrapper.opts,
+            wrapper.formset,
+            wrapper.fieldsets,
+            wrapper.prepopulated_fields,
+            wrapper.readonly_fields,
+            model_admin=wrapper.model_admin,
+            has_add_permission=wrapper.has_add_permission,
+            has_change_permission=wrapper.has_change_permission,
+            has_delete_permission=wrapper.has_delete_permission,
+            has_view_permission=wrapper.has_view_permission,
+            add_text=add_text,
+        )
+
+    def inline_formset_data(self) -> str:
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = self.add_text
+        return json.dumps(data)
+
+
 class FrenchTitles:
     """Page titles of the add, change and list pages in correct French (see ``_ADD``).
 
@@ -127,17 +160,15 @@ class FrenchTitles:
         inline_admin_formsets = super().get_inline_formsets(
             request, formsets, inline_instances, obj
         )
+        french = []
         for inline_admin_formset in inline_admin_formsets:
             inline = inline_admin_formset.opts
             gender = getattr(inline, "gender", "")
-            if gender not in GENDERS:
-                continue
-            data = json.loads(inline_admin_formset.inline_formset_data())
-            data["options"]["addText"] = str(
-                _ADD_ANOTHER[gender] % {"name": str(inline.verbose_name)}
-            )
-            inline_admin_formset.inline_formset_data = functools.partial(json.dumps, data)
-        return inline_admin_formsets
+            if gender in GENDERS:
+                add_text = str(_ADD_ANOTHER[gender] % {"name": str(inline.verbose_name)})
+                inline_admin_formset = FrenchInlineAdminFormSet.of(inline_admin_formset, add_text)
+            french.append(inline_admin_formset)
+        return french
 
     def changelist_view(self, request, extra_context=None):
         titles = self.french_titles(request)

@@ -9,10 +9,11 @@ from html import unescape
 
 import pytest
 from django.apps import apps
+from django.contrib.admin import helpers
 from django.urls import reverse
 from django.utils import translation
 
-from palabre.backoffice.mixins import GENDERS
+from palabre.backoffice.mixins import GENDERS, FrenchInlineAdminFormSet
 from palabre.backoffice.site import site
 from palabre.core.tests.factories import StepFactory, UserFactory, verified_user
 
@@ -128,6 +129,44 @@ def test_inline_add_another_link_is_in_french(client, organiser):
     assert "Ajouter une autre question personnalisée" in texts
     assert "Ajouter un autre statut" in texts
     assert not [text for text in texts if STOCK.search(text)]
+
+
+def test_the_french_inline_wrapper_is_djangos_but_for_the_link(client, organiser, monkeypatch):
+    """Built through public interfaces (a subclass overriding ``inline_formset_data``): the
+    same wrapper as Django's in everything else, on every back-office page with inlines."""
+    built = []
+    of = FrenchInlineAdminFormSet.of.__func__
+
+    def spy(cls, wrapper, add_text):
+        french = of(cls, wrapper, add_text)
+        built.append((wrapper, french))
+        return french
+
+    monkeypatch.setattr(FrenchInlineAdminFormSet, "of", classmethod(spy))
+    client.force_login(organiser)
+    pages = 0
+    for model in _registered():
+        if not site.get_model_admin(model).inlines:
+            continue
+        opts = model._meta
+        response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        if response.status_code != 200:
+            continue
+        pages += 1
+        for wrapper in response.context["inline_admin_formsets"]:
+            assert isinstance(wrapper, FrenchInlineAdminFormSet), opts.label
+    assert pages >= 3 and len(built) >= 7
+    for django_wrapper, french in built:
+        assert type(django_wrapper) is helpers.InlineAdminFormSet
+        # Every attribute Django's constructor set (the French one was rendered since: it
+        # holds cached properties too).
+        given = vars(django_wrapper)
+        assert len(given) >= 10 and {k: vars(french)[k] for k in given} == given
+        ours = json.loads(french.inline_formset_data())
+        theirs = json.loads(django_wrapper.inline_formset_data())
+        assert ours["options"].pop("addText") == french.add_text
+        theirs["options"].pop("addText")
+        assert ours == theirs
 
 
 def test_every_palabre_model_has_translatable_french_names():
