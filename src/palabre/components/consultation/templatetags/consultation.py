@@ -1,12 +1,15 @@
 """Template helpers of the consultation pages."""
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from palabre.participation.templatetags.participation import report_url
 
 register = template.Library()
 
@@ -47,6 +50,81 @@ def can_edit(context, obj):
 
     user = context.get("user") or context["request"].user
     return contribution_edit(user, obj)
+
+
+# kind -> the URL names of its « Utile » vote and of its edit page
+_SMALL_VOTE_URLS = {
+    "argument": ("consultation:argument_vote", "consultation:argument_edit"),
+    "source": ("consultation:source_vote", "consultation:source_edit"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def small_vote_actions(context, obj, kind):
+    """``{% small_vote_actions argument "argument" %}``: what goes under an argument or a
+    source (``kind``): the « Utile » vote (a plain form, its count, pressed when one voted it)
+    or the count alone, « Modifier » for its author while they may edit it, « Signaler » for
+    the other participants.
+
+    In Python for the same reason as ``byline``: an opinion's page shows sixty of them (40
+    arguments, 20 sources), and as template code they cost two thirds of the page for a
+    logged-in participant (a form, a CSRF token, two URLs and six translations each).
+    """
+    from ..permissions import contribution_edit
+
+    vote_url, edit_url = _SMALL_VOTE_URLS[kind]
+    this = _("cet argument") if kind == "argument" else _("cette source")
+    request = context["request"]
+    user = context.get("user") or request.user
+    url_args = [context["project"].slug, context["step"].slug, obj.pk]
+    here = request.get_full_path()
+    if context.get("can_small_vote"):
+        value = context.get("csrf_token")  # as {% csrf_token %} writes it
+        csrf = (
+            format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', value)
+            if value and value != "NOTPROVIDED"
+            else ""
+        )
+        voted = bool(getattr(obj, "my_vote", None))
+        vote = format_html(
+            '\n    <form method="post" action="{}">\n'
+            '      {}<input type="hidden" name="next" value="{}#{}-{}">\n'
+            '      <input type="hidden" name="on" value="{}">\n'
+            '      <button type="submit" class="small-vote" aria-pressed="{}">{} '
+            '<span class="small-vote__count">{}</span></button>\n'
+            "    </form>\n    ",
+            reverse(vote_url, args=url_args),
+            csrf,
+            here,
+            kind,
+            obj.pk,
+            "0" if voted else "1",
+            "true" if voted else "false",
+            _("Utile"),
+            localize(obj.votes_count),
+        )
+    else:
+        n = obj.votes_count
+        vote = format_html(
+            '<span class="small-vote small-vote--static">{}</span>',
+            _translated(ngettext("%(n)s vote « utile »", "%(n)s votes « utile »", n), n=n),
+        )
+    edit = report = ""
+    if contribution_edit(user, obj):
+        edit = format_html(
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+            reverse(edit_url, args=url_args),
+            _("Modifier"),
+            this,
+        )
+    if user.is_authenticated and obj.author_id != user.pk:
+        report = format_html(
+            '<a class="report-link" href="{}">{}<span class="visually-hidden"> {}</span></a>',
+            report_url(obj, here),
+            _("Signaler"),
+            this,
+        )
+    return format_html("\n    {}\n    {}\n    {}\n  ", vote, edit, report)
 
 
 @register.simple_tag(takes_context=True)
