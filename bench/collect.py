@@ -46,7 +46,7 @@ README_MARKER = "latest-collect"
 PAGES = [
     ("list, default sort (random)", "/projects/{p}/{s}/"),
     ("list, ?sort=newest&page=3", "/projects/{p}/{s}/?sort=newest&page=3"),
-    ("map data (JSON, 1,000 pins)", "/projects/{p}/{s}/map/pins.json"),
+    ("map data (JSON, 1,000 pins)", "/projects/{p}/{s}/proposals/map/pins.json"),
     ("proposal page", "/projects/{p}/{s}/proposals/{id}/"),
 ]
 

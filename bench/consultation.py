@@ -44,9 +44,9 @@ README_MARKER = "latest-consultation"
 # label → path template; {p} project, {s} step, {section}, {hot}: filled from the seed.
 PAGES = [
     ("consultation home", "/projects/{p}/{s}/"),
-    ("section, default sort (random)", "/projects/{p}/{s}/sections/{section}/"),
-    ("section, ?sort=votes", "/projects/{p}/{s}/sections/{section}/?sort=votes"),
-    ("opinion, 500 arguments", "/projects/{p}/{s}/opinions/{hot}/"),
+    ("section, default sort (random)", "/projects/{p}/{s}/debate/sections/{section}/"),
+    ("section, ?sort=votes", "/projects/{p}/{s}/debate/sections/{section}/?sort=votes"),
+    ("opinion, 500 arguments", "/projects/{p}/{s}/debate/opinions/{hot}/"),
 ]
 
 

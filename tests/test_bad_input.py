@@ -211,13 +211,13 @@ def _world() -> World:
     }
     values = {
         "collect:proposals/": {"pk": proposal.pk},
-        "collect:drafts/": {"pk": draft.pk},
+        "collect:proposals/drafts/": {"pk": draft.pk},
         "collect:export": {"fmt": "csv"},
         "selection:vote/": {"pk": candidate.pk},
-        "consultation:opinions/": {"pk": article.pk, "version_pk": version.pk},
-        "consultation:arguments/": {"pk": argument.pk},
-        "consultation:sources/": {"pk": source.pk},
-        "consultation:sections/": {"section_slug": bill.articles.slug},
+        "consultation:debate/opinions/": {"pk": article.pk, "version_pk": version.pk},
+        "consultation:debate/arguments/": {"pk": argument.pk},
+        "consultation:debate/sources/": {"pk": source.pk},
+        "consultation:debate/sections/": {"section_slug": bill.articles.slug},
         "participation:": {
             "content_type_id": proposal_ct.pk,
             "object_id": proposal.pk,

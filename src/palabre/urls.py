@@ -3,25 +3,17 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from palabre.backoffice.site import site as backoffice_site
-from palabre.core import views
-from palabre.core.registry import registry
+from palabre.core import components, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("projects/<slug:slug>/<slug:step_slug>/", views.step_detail, name="step"),
-    *[
-        path("projects/<slug:slug>/<slug:step_slug>/", include((spec.urls, spec.kind)))
-        for spec in registry
-        if spec.urls
-    ],
-    # Pages a kind serves outside its steps (e.g. a participant's drafts).
-    *[
-        path("", include(spec.extra["global_urls"]))
-        for spec in registry
-        if spec.extra.get("global_urls")
-    ],
+    # Each kind's pages under projects/<slug>/<step-slug>/<its url_prefix>/, and the pages
+    # components serve outside a step (a participant's drafts, votes): their manifests.
+    *components.step_urlpatterns(),
+    *components.global_urlpatterns(),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("districts/<slug:slug>/", views.district_detail, name="district"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),

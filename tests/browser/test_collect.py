@@ -213,7 +213,7 @@ def test_district_names_on_the_map_are_text_not_html(budget, page):
     district.geojson = {"type": "Polygon", "coordinates": [ring]}
     district.save()
     seed._clear_caches()
-    page.goto(f"{budget.step.get_absolute_url()}map/")
+    page.goto(f"{budget.step.get_absolute_url()}proposals/map/")
     label = page.locator(".collect-district-label")
     label.wait_for()
     assert label.inner_text() == '<b id="injected">Centre</b>'
@@ -248,7 +248,7 @@ def test_axe_collect_pages_and_screenshots(budget, page, log_in):
 
     check("list", step_url)
     screenshot(page, "collect-list")
-    check("map", f"{step_url}map/")
+    check("map", f"{step_url}proposals/map/")
     page.wait_for_selector(".collect-pin")
     check("map with pins")
     screenshot(page, "collect-map")
@@ -278,7 +278,7 @@ def test_axe_collect_pages_in_english(budget, new_page):
     found = []
     for label, path in (
         ("list", step_url),
-        ("map", f"{step_url}map/"),
+        ("map", f"{step_url}proposals/map/"),
         ("proposal", budget.proposals[0].get_absolute_url()),
     ):
         response = page.goto(path)

@@ -259,7 +259,7 @@ def _crowded_map(n: int = 234):
 def test_map_clusters_its_pins_and_keeps_district_labels_apart(page):
     content = _crowded_map()
     errors = _console_errors(page)
-    page.goto(f"{content.step.get_absolute_url()}map/")
+    page.goto(f"{content.step.get_absolute_url()}proposals/map/")
     page.wait_for_selector("#proposal-map[data-loaded='234']")
     page.wait_for_load_state("networkidle")
     # The names placed once the zoom and the groups' animation are over (map.js says so).

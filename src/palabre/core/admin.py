@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from palabre.backoffice.mixins import AdministratorOnly, FrenchTitles, LoggedAdmin
 from palabre.backoffice.site import site
 
-from . import services
+from . import components, services
 from .models import ActionLog, District, Organisation, Page, Project, Step, Theme, User
-from .registry import registry
 
 
 class StepForm(forms.ModelForm):
@@ -27,7 +26,7 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = registry.choices()
+        self.fields["kind"].choices = components.kind_choices()
 
 
 class StepInline(admin.StackedInline):

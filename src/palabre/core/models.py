@@ -348,9 +348,10 @@ class Step(models.Model):
 
     @property
     def kind_spec(self):
-        from .registry import registry
+        """The kind's ``StepKind`` from its component's manifest (``None``: not installed)."""
+        from .components import step_kind
 
-        return registry.get(self.kind)
+        return step_kind(self.kind)
 
     @property
     def kind_label(self) -> str:

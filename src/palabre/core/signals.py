@@ -8,8 +8,8 @@
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from . import components
 from .models import Step, User
-from .registry import registry
 
 
 @receiver(post_save, sender=Step)
@@ -24,8 +24,10 @@ def refresh_project_dates(sender, instance, **kwargs):
 def release_votes_of_deleted_account(sender, instance, **kwargs):
     """Every way an account is deleted (``Model.delete()``, a queryset's ``delete()``, the
     back office's page and bulk action) sends ``pre_delete`` inside the deletion's
-    transaction, before the rows pointing to the account are nulled: each step kind removes
-    the account's votes in steps not closed (``StepKind.on_account_delete``).
+    transaction, before the rows pointing to the account are nulled: every component's
+    ``account_deletion`` hooks run here (``core/components.py``: the mode is "anonymise"
+    unless the deletion runs inside ``account_deletion_mode("erase")``). Today's hooks remove
+    the account's votes in steps not closed, with their counts.
 
     The account's row is locked first (PostgreSQL; SQLite has one writer at a time): a vote
     of the account committing meanwhile must take a key-share lock on it for its new ballot's
@@ -34,10 +36,11 @@ def release_votes_of_deleted_account(sender, instance, **kwargs):
     removal and the deletion's ``SET NULL`` update would stay counted with no one behind it.
     """
     User.objects.select_for_update().filter(pk=instance.pk).values_list("pk").first()
-    removed = {}
-    for spec in registry:
-        if spec.on_account_delete is not None:
-            removed[spec.kind] = spec.on_account_delete(user=instance)
+    mode = components.current_deletion_mode()
+    removed: dict[str, int] = {}
+    for component, entry in components.account_deletions():
+        count = entry.on_account_delete(user=instance, mode=mode)
+        removed[component.name] = removed.get(component.name, 0) + count
     if any(removed.values()):
         # Totals of open votes went down: organisers can account for it. The account's id
         # only (no name: the person is leaving); who deleted it is in the back office's log.
@@ -48,6 +51,6 @@ def release_votes_of_deleted_account(sender, instance, **kwargs):
             action="account_votes_removed",
             changes={
                 "account": instance.pk,
-                **{f"{kind}_votes_removed": n for kind, n in removed.items() if n},
+                **{f"{name}_votes_removed": n for name, n in removed.items() if n},
             },
         )

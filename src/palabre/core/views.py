@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import health, phases, selectors, services, settings_tabs, stepviews
+from . import components, health, phases, selectors, services, stepviews
 from .forms import ProfileForm, ProjectFilterForm
 from .models import District, Page, Theme
 from .pagecache import anonymous_page_cache
@@ -164,7 +164,7 @@ def settings_profile(request):
     return render(
         request,
         "core/settings_profile.html",
-        {"form": form, "tabs": settings_tabs.tabs(), "active_tab": "settings_profile"},
+        {"form": form, "tabs": components.settings_tabs(), "active_tab": "settings_profile"},
     )
 
 
@@ -173,7 +173,7 @@ def settings_account(request):
     return render(
         request,
         "core/settings_account.html",
-        {"tabs": settings_tabs.tabs(), "active_tab": "settings_account"},
+        {"tabs": components.settings_tabs(), "active_tab": "settings_account"},
     )
 
 

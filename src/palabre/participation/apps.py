@@ -8,10 +8,7 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation et modération")
 
     def ready(self):
-        from palabre.core import settings_tabs
+        from . import signals  # publish pending contributions on confirmation
 
-        from . import registry, signals  # noqa: F401 - publish pending contributions on confirmation
-        from .models import Comment
-
-        registry.register(Comment)
-        settings_tabs.register("notification_settings", _("Notifications"), 40)
+        # Reads every installed component's manifest (the first use imports them all).
+        signals.watch_deletions()

@@ -1,6 +1,7 @@
-"""What comments, follows and reports attach to: any registered contribution (or target),
-inside a project its reader may see. The project is read from the target's public address
-(``/projects/<slug>/<step>/…``), so that this app needs no knowledge of each kind."""
+"""What comments, follows and reports attach to: the contributions and targets the components'
+manifests declare, inside a project its reader may see. The project is read from the target's
+public address (``/projects/<slug>/<step>/…``), so that this app needs no knowledge of each
+kind."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
 
+from palabre.core import components
 from palabre.core.models import Project
 from palabre.core.permissions import project_view
+
+from .models import Comment
+
+
+def attachable_models() -> list:
+    """Every model whose deletion must take comments, follows and notifications with it."""
+    return [*components.contribution_models(), *components.target_models()]
+
+
+def is_target(model) -> bool:
+    """May one comment on and follow objects of ``model``? (Not on comments themselves.)"""
+    return model is not Comment and model in attachable_models()
 
 
 def project_of(obj):

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palabre.core import settings_tabs
+from palabre.core import components
 from palabre.core.params import local_url, parse_id
 
-from . import emails, permissions, registry, selectors, services, targets
+from . import emails, permissions, selectors, services, targets
 from .forms import CommentForm, NotificationPreferenceForm, ReportForm
 from .models import Comment, NotificationPreference
 
@@ -26,7 +26,7 @@ def _target(request, content_type_id, object_id):
     except ContentType.DoesNotExist as exc:
         raise Http404 from exc
     model = ct.model_class()
-    if model not in registry.models():
+    if model not in components.contribution_models():
         raise Http404
     # Published and not already moderated: the form quotes the text it reports.
     obj = model.objects.filter(pk=object_id, published=True, trashed_at__isnull=True).first()
@@ -81,7 +81,7 @@ def _comment_target(request, content_type_id, object_id, *, check_visibility: bo
     except ContentType.DoesNotExist as exc:
         raise Http404 from exc
     model = ct.model_class()
-    if model is None or not registry.is_target(model):
+    if model is None or not targets.is_target(model):
         raise Http404
     obj = model._default_manager.filter(pk=object_id).first()
     if obj is None:
@@ -236,7 +236,7 @@ def notification_settings(request):
         {
             "form": form,
             "follows": follows,
-            "tabs": settings_tabs.tabs(),
+            "tabs": components.settings_tabs(),
             "active_tab": "notification_settings",
         },
         status=400 if request.method == "POST" else 200,

@@ -6,6 +6,3 @@ class CollectConfig(AppConfig):
     name = "palabre.components.collect"
     label = "collect"
     verbose_name = _("Dépôt de propositions")
-
-    def ready(self):
-        from . import component  # noqa: F401 - registers the step kind

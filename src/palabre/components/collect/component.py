@@ -2,15 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from palabre.core import settings_tabs
-from palabre.core.registry import StepKind, registry
-from palabre.participation import registry as contributions
+from palabre.core.components import Component, Export, SettingsTab, StepKind
 
 from .models import Proposal
 from .views import step_view
-
-contributions.register(Proposal)
-settings_tabs.register("collect_drafts", _("Mes brouillons"), 30)
 
 
 def demo(loader) -> list[str]:
@@ -20,8 +15,10 @@ def demo(loader) -> list[str]:
     return load(loader)
 
 
-COLLECT = registry.register(
-    StepKind(
+COMPONENT = Component(
+    name="collect",
+    label=_("Dépôt de propositions"),
+    step_kind=StepKind(
         kind="collect",
         label=_("Dépôt de propositions"),
         description=_(
@@ -34,8 +31,23 @@ COLLECT = registry.register(
         # The anonymous list is the same for everyone (the random order's seed included)
         # until content changes or the page cache expires; its links then carry that seed.
         cacheable=True,
-        demo=demo,
+        url_prefix="proposals",
         urls="palabre.components.collect.urls",
-        extra={"global_urls": "palabre.components.collect.global_urls"},
-    )
+    ),
+    global_urls="palabre.components.collect.global_urls",
+    settings_tabs=(SettingsTab(url_name="collect_drafts", label=_("Mes brouillons"), position=30),),
+    contributions=(Proposal,),
+    exports=(
+        Export(
+            name="proposals",
+            label=_("Propositions"),
+            formats=("csv", "xlsx"),
+            url_name="collect:export",
+            format_kwarg="fmt",
+        ),
+    ),
+    demo=demo,
+    personal_data=(),
+    account_deletion=(),
+    datasets=(),
 )

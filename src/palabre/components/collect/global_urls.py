@@ -1,4 +1,5 @@
-"""Pages of the collect kind outside a step (mounted at the site root through the registry)."""
+"""Pages of the collect kind outside a step, mounted at the site's root (``global_urls`` of
+its manifest)."""
 
 from django.urls import path
 

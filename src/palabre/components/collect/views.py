@@ -593,7 +593,7 @@ def export_view(request, slug, step_slug, fmt):
 @login_required
 def drafts_view(request):
     """« Mes brouillons »: every proposal a participant started and has not submitted."""
-    from palabre.core import settings_tabs
+    from palabre.core import components
 
     drafts = list(selectors.drafts_of(request.user))
     for draft in drafts:
@@ -611,5 +611,5 @@ def drafts_view(request):
     return render(
         request,
         "collect/drafts.html",
-        {"drafts": drafts, "tabs": settings_tabs.tabs(), "active_tab": "collect_drafts"},
+        {"drafts": drafts, "tabs": components.settings_tabs(), "active_tab": "collect_drafts"},
     )

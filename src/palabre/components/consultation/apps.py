@@ -6,6 +6,3 @@ class ConsultationConfig(AppConfig):
     name = "palabre.components.consultation"
     label = "consultation"
     verbose_name = _("Consultation")
-
-    def ready(self):
-        from . import component  # noqa: F401 - registers the step kind

@@ -1,16 +1,22 @@
-"""The consultation step kind (registered with the core's step-kind registry)."""
+"""The consultation step kind: a text in debate (sections, opinions, amendments, arguments,
+sources, votes)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from palabre.core.registry import StepKind, registry
-from palabre.participation import registry as contributions
+from palabre.core.components import AccountDeletion, Component, StepKind
 
 from . import services
-from .models import Argument, Opinion, Source, Version
+from .models import (
+    Argument,
+    ArgumentVote,
+    Opinion,
+    OpinionVote,
+    Source,
+    SourceVote,
+    Version,
+    VersionVote,
+)
 from .views import step_view
-
-for model in (Opinion, Version, Argument, Source):
-    contributions.register(model)
 
 
 def demo(loader) -> list[str]:
@@ -20,8 +26,15 @@ def demo(loader) -> list[str]:
     return load(loader)
 
 
-CONSULTATION = registry.register(
-    StepKind(
+def withdraw_votes(*, user, mode) -> int:
+    """Both modes: the account's votes in steps not closed go, with their counts."""
+    return services.votes_withdraw_for_deleted_account(user=user)
+
+
+COMPONENT = Component(
+    name="consultation",
+    label=_("Consultation"),
+    step_kind=StepKind(
         kind="consultation",
         label=_("Consultation"),
         description=_("Un texte en débat : propositions, amendements, arguments, sources, votes."),
@@ -29,9 +42,18 @@ CONSULTATION = registry.register(
         icon="consultation",
         participatory=True,
         cacheable=True,
-        recompute_counters=services.counters_recompute,
-        on_account_delete=services.votes_withdraw_for_deleted_account,
-        demo=demo,
+        url_prefix="debate",
         urls="palabre.components.consultation.urls",
-    )
+    ),
+    contributions=(Opinion, Version, Argument, Source),
+    recompute_counters=services.counters_recompute,
+    demo=demo,
+    personal_data=(),
+    account_deletion=(
+        AccountDeletion(
+            models=(OpinionVote, VersionVote, ArgumentVote, SourceVote),
+            on_account_delete=withdraw_votes,
+        ),
+    ),
+    datasets=(),
 )

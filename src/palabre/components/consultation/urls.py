@@ -1,3 +1,6 @@
+"""The consultation kind's pages, mounted at ``projects/<slug>/<step-slug>/debate/`` (its
+``url_prefix``, a segment no other kind may take)."""
+
 from django.urls import path
 
 from . import edit_views, views

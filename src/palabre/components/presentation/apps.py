@@ -6,6 +6,3 @@ class PresentationConfig(AppConfig):
     name = "palabre.components.presentation"
     label = "presentation"
     verbose_name = _("Présentation")
-
-    def ready(self):
-        from . import component  # noqa: F401 - registers the step kind

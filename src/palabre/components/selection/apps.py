@@ -6,6 +6,3 @@ class SelectionConfig(AppConfig):
     name = "palabre.components.selection"
     label = "selection"
     verbose_name = _("Vote sur des propositions")
-
-    def ready(self):
-        from . import component  # noqa: F401 - registers the step kind

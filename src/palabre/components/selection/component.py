@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from palabre.core import settings_tabs
-from palabre.core.registry import StepKind, registry
+from palabre.core.components import AccountDeletion, Component, Export, SettingsTab, StepKind
 
 from . import services
+from .models import Ballot, Vote
 from .views import step_view
 
 
@@ -16,8 +16,15 @@ def demo(loader) -> list[str]:
     return load(loader)
 
 
-SELECTION = registry.register(
-    StepKind(
+def remove_votes(*, user, mode) -> int:
+    """Both modes: the account's ballots in votes not closed go, with their counts."""
+    return services.votes_remove_for_user(user=user)
+
+
+COMPONENT = Component(
+    name="selection",
+    label=_("Vote sur des propositions"),
+    step_kind=StepKind(
         kind="selection",
         label=_("Vote"),
         description=_(
@@ -27,12 +34,22 @@ SELECTION = registry.register(
         icon="vote",
         participatory=True,
         cacheable=True,
-        recompute_counters=services.counters_recompute,
-        on_account_delete=services.votes_remove_for_user,
-        demo=demo,
+        url_prefix="vote",
         urls="palabre.components.selection.urls",
-        extra={"global_urls": "palabre.components.selection.global_urls"},
-    )
+    ),
+    global_urls="palabre.components.selection.global_urls",
+    settings_tabs=(SettingsTab(url_name="selection_my_votes", label=_("Mes votes"), position=50),),
+    exports=(
+        Export(
+            name="results",
+            label=_("Résultats"),
+            formats=("csv",),
+            url_name="selection:results_csv",
+        ),
+    ),
+    recompute_counters=services.counters_recompute,
+    demo=demo,
+    personal_data=(),
+    account_deletion=(AccountDeletion(models=(Ballot, Vote), on_account_delete=remove_votes),),
+    datasets=(),
 )
-
-settings_tabs.register("selection_my_votes", _("Mes votes"), 40)

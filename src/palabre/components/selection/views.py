@@ -491,7 +491,7 @@ def _csv_text(value: str) -> str:
 @login_required
 def my_votes_view(request):
     """« Mes votes » in the account area: the participant's ballots in every step."""
-    from palabre.core import settings_tabs
+    from palabre.core import components
 
     ballots = selectors.my_ballots(request.user, with_votes=True)
     for ballot in ballots:
@@ -501,5 +501,9 @@ def my_votes_view(request):
     return render(
         request,
         "selection/my_votes.html",
-        {"ballots": ballots, "tabs": settings_tabs.tabs(), "active_tab": "selection_my_votes"},
+        {
+            "ballots": ballots,
+            "tabs": components.settings_tabs(),
+            "active_tab": "selection_my_votes",
+        },
     )

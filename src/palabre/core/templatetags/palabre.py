@@ -60,6 +60,6 @@ def page_title(*parts):
 
 @register.simple_tag
 def account_tabs():
-    from palabre.core import settings_tabs
+    from palabre.core import components
 
-    return settings_tabs.tabs()
+    return components.settings_tabs()

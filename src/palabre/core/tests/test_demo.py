@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from palabre.core import selectors
+from palabre.core import components, selectors
 from palabre.core.management.commands.load_demo import district_polygons
 from palabre.core.models import (
     ActionLog,
@@ -20,7 +20,6 @@ from palabre.core.models import (
     Theme,
     User,
 )
-from palabre.core.registry import registry
 
 PASSWORD = "test-demo-password"
 
@@ -96,7 +95,7 @@ def test_load_demo_is_idempotent_and_covers_every_state():
     # Core's projects use the default kind; step kinds add theirs through their demo hook.
     kinds = set(Step.objects.values_list("kind", flat=True))
     assert "presentation" in kinds
-    assert kinds <= {spec.kind for spec in registry}
+    assert kinds <= {spec.kind for spec in components.step_kinds()}
     assert "admin@example.org" in output and PASSWORD in output
 
 

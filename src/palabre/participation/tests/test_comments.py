@@ -21,8 +21,9 @@ from palabre.components.consultation.tests.conftest import (
     unverified_user,
     verified_user,
 )
+from palabre.core import components
 from palabre.core.models import Project
-from palabre.participation import registry, selectors, services
+from palabre.participation import selectors, services, targets
 from palabre.participation.models import Comment, Report
 
 pytestmark = pytest.mark.django_db
@@ -129,10 +130,10 @@ def test_unconfirmed_accounts_comment_is_published_at_confirmation(client, opini
     assert "En attente" in html and "1 commentaire" in html
 
 
-def test_comments_are_registered_contributions():
-    assert Comment in registry.models()
-    assert registry.is_target(Opinion) and not registry.is_target(Comment)
-    assert not registry.is_target(Project)
+def test_comments_are_declared_contributions():
+    assert Comment in components.contribution_models()
+    assert targets.is_target(Opinion) and not targets.is_target(Comment)
+    assert not targets.is_target(Project)
 
 
 # --- the comment block and its views ----------------------------------------------------------

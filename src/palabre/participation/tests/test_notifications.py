@@ -22,7 +22,7 @@ from palabre.components.consultation.tests.conftest import (
     unverified_user,
     verified_user,
 )
-from palabre.participation import emails, services
+from palabre.participation import emails, notifications, services
 from palabre.participation.models import Follow, Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,8 @@ def test_deleted_target_sends_nothing(target, camille):
     pk = target.pk
     target.delete()
     assert (
-        services.notifications_deliver(content_type_id=ct.pk, object_id=pk, texts={}, url="/") == 0
+        notifications.notifications_deliver(content_type_id=ct.pk, object_id=pk, texts={}, url="/")
+        == 0
     )
     assert mail.outbox == []
 

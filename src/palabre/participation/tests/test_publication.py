@@ -14,7 +14,8 @@ from palabre.components.consultation.tests.conftest import (
     unverified_user,
     verified_user,
 )
-from palabre.participation import registry, services
+from palabre.core import components
+from palabre.participation import services
 from palabre.participation.requirements import confirmed_email, has_confirmed_email
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +40,10 @@ def _signal(user):
     )
 
 
-def test_every_consultation_contribution_is_registered():
-    assert {Opinion, Version, Argument, Source} <= set(registry.models())
-    registry.register(Opinion)  # registering twice does not duplicate
-    assert registry.models().count(Opinion) == 1
+def test_every_consultation_contribution_is_declared_once():
+    models = components.contribution_models()
+    assert {Opinion, Version, Argument, Source} <= set(models)
+    assert models.count(Opinion) == 1
 
 
 def test_confirmation_publishes_only_that_accounts_contributions(opinion):

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from palabre.components.collect import demo
 from palabre.components.collect.models import Collect, Proposal
@@ -40,7 +41,7 @@ def test_demo_collect_is_idempotent_pinned_and_renders(client):
 
     step = budget.step
     assert client.get(step.get_absolute_url()).status_code == 200
-    data = client.get(f"{step.get_absolute_url()}map/pins.json").json()
+    data = client.get(reverse("collect:map_data", args=[step.project.slug, step.slug])).json()
     assert data["count"] == budget.proposals.filter(published=True).count()
     proposal = budget.proposals.exclude(official_answer="").first()
     html = client.get(proposal.get_absolute_url()).content.decode()

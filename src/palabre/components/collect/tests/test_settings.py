@@ -33,6 +33,6 @@ def test_map_page_passes_the_tile_url(settings):
 
     step = StepFactory(kind="collect", slug="depot")
     services.collect_create(step=step)
-    html = Client().get(f"{step.get_absolute_url()}map/").content.decode()
+    html = Client().get(f"{step.get_absolute_url()}proposals/map/").content.decode()
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in html
     assert 'data-tile-attribution="© Exemple"' in html

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from palabre.components.selection import selectors, services
 from palabre.components.selection.models import Ballot, Selection, SelectionProposal, Vote
@@ -39,7 +40,11 @@ def test_demo_has_an_open_and_a_closed_budget_vote_and_reruns_create_nothing():
     assert services.counters_recompute(fix=False) == []
     client = Client()
     assert client.get(closed.step.get_absolute_url()).status_code == 200
-    response = client.get(closed.step.get_absolute_url() + "vote-results/")
+    response = client.get(
+        reverse("selection:results", args=[closed.step.project.slug, closed.step.slug])
+    )
     assert response.status_code == 200 and "Financé" in response.content.decode()
-    response = client.get(open_.step.get_absolute_url() + "vote-results/")
+    response = client.get(
+        reverse("selection:results", args=[open_.step.project.slug, open_.step.slug])
+    )
     assert response.status_code == 200 and "results-table" not in response.content.decode()

@@ -11,7 +11,7 @@ benchmarks: slugs ``projet-bench-0001``… , existing ones are left alone.
 
 Step kinds add their own demo (house rule 1: ``core`` imports no component): after the core
 demo, every registered kind with a ``demo`` hook is called with the loader, adds its projects
-and steps through ``DemoLoader.project()`` and fills them (see ``core.registry.StepKind``).
+and steps through ``DemoLoader.project()`` and fills them (``core/components.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from palabre.core import demo_images, services
+from palabre.core import components, demo_images, services
 from palabre.core.models import (
     ActionLog,
     District,
@@ -43,7 +43,6 @@ from palabre.core.models import (
     Theme,
     User,
 )
-from palabre.core.registry import registry
 
 DEFAULT_PASSWORD = "demo-palabre-2026"  # noqa: S105 - public demo accounts
 SITE_URL = "http://127.0.0.1:8000/"
@@ -842,7 +841,7 @@ class DemoLoader:
         self.group_map: dict[str, Group] = {}  # by name
         self.loaded_projects: list[Project] = []
         self.kind_reports: list[str] = []
-        kinds = [kind for kind, _label in registry.choices()]
+        kinds = [kind for kind, _label in components.kind_choices()]
         if not kinds:
             raise CommandError("Aucun type d'étape n'est enregistré : rien à charger.")
         # The only kind that needs no settings; other kinds seed their own demo data.
@@ -1144,7 +1143,7 @@ class DemoLoader:
                 {"project": project, "slug": step.slug},
                 {
                     "title": step.title,
-                    "kind": step.kind if registry.get(step.kind) else self.step_kind,
+                    "kind": step.kind if components.step_kind(step.kind) else self.step_kind,
                     "position": position,
                     "starts_at": self.at(*step.start),
                     "ends_at": self.at(*step.end),
@@ -1155,11 +1154,11 @@ class DemoLoader:
         return project
 
     def kind_demos(self) -> list[Project]:
-        """Each registered step kind's own demo (``StepKind.demo``); the projects it added."""
+        """Each component's own demo (``Component.demo``); the projects it added."""
         start = len(self.loaded_projects)
-        for spec in registry:
-            if spec.demo is not None:
-                self.kind_reports += spec.demo(self) or []
+        for component in components.components():
+            if component.demo is not None:
+                self.kind_reports += component.demo(self) or []
         return self.loaded_projects[start:]
 
     def bench_projects(self, count: int, themes: list[Theme], districts: list[District]) -> int:

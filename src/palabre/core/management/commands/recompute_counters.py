@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from palabre.core import components
 from palabre.core.models import Project
-from palabre.core.registry import registry
 from palabre.core.services import project_dates_refresh
 
 
@@ -14,9 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         ids = Project.objects.values_list("pk", flat=True)
         drifts = project_dates_refresh(project_ids=ids, fix=not check)
-        for spec in registry:
-            if spec.recompute_counters is not None:
-                drifts += spec.recompute_counters(fix=not check)
+        for component in components.components():
+            if component.recompute_counters is not None:
+                drifts += component.recompute_counters(fix=not check)
         for line in drifts:
             self.stdout.write(line)
         self.stdout.write(f"{len(drifts)} counter drift(s) {'found' if check else 'fixed'}.")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from palabre.participation import services
+from palabre.participation import notifications
 from palabre.participation.tasks import send_digests
 
 
@@ -21,5 +21,5 @@ class Command(BaseCommand):
             result = send_digests.enqueue()
             self.stdout.write(f"Digest queued (task {result.id}).")
             return
-        count = services.digests_send()
+        count = notifications.digests_send()
         self.stdout.write(f"{count} digest email(s) sent.")
