@@ -1,29 +1,24 @@
 """SQL statements for the hottest paths (a vote, the session's user): sent in batches, kept
-prepared.
+prepared, through public interfaces only (house rule 10).
 
 ``batch`` runs statements in order and returns the rows of each. On PostgreSQL they go in one
-round trip (psycopg's client-side binding, Django's default, sends them as one query string);
-each is still a statement of its own, reading the rows as they are when it starts (READ
-COMMITTED), after the locks the previous ones waited for. An error in one stops the rest and
-fails the transaction, as one by one.
+round trip: psycopg's client-side binding (Django's default, ``ClientCursor``) writes the
+values into the text, so several statements separated by semicolons go as one query string,
+and psycopg's public ``Cursor.nextset()`` walks their results. Each is still a statement of
+its own, reading the rows as they are when it starts (READ COMMITTED), after the locks the
+previous ones waited for. An error in one stops the rest and fails the transaction, as one by
+one.
+
+The transaction is Django's: a batch runs inside a ``transaction.atomic`` block like any other
+statement, psycopg opens the transaction (with the configured isolation level) before the
+first statement and Django commits or rolls back at the end of the block, so anything that
+goes wrong after the last statement still undoes the whole block.
 
 ``named`` marks a statement that PostgreSQL keeps prepared on each connection: planning such
 small statements costs the database more than running them. It is prepared on the
-connection's first use of it (a prepared statement outlives a rolled-back transaction), then
-run with ``EXECUTE``. Elsewhere (SQLite, server-side binding) the SQL is sent as it is.
-
-A transaction's edges can ride along too (``begin``, ``commit``): psycopg would send BEGIN
-and COMMIT in round trips of their own, and on a small VM every round trip (a wait, a wake-up
-on both sides) costs about as much as a statement. Both only apply to the outermost
-``transaction.atomic`` block (a nested block or a test's transaction is left to Django):
-
-- ``begin``: the batch starts the transaction, ``BEGIN`` goes first in its string (only if
-  no statement ran in the block yet; else it is already open). psycopg is told, for that
-  one call, that it need not open the transaction itself.
-- ``commit``: the batch is the transaction's last statements and the caller has nothing left
-  that could refuse or undo: ``COMMIT`` goes last in its string. If a statement fails, the
-  rest of the string (COMMIT included) is skipped and the block rolls back as usual; once it
-  succeeded, Django's own commit at the end of the block finds nothing to do.
+connection's first use of it with a plain ``PREPARE`` statement (a prepared statement outlives
+a rolled-back transaction), then run with ``EXECUTE``. Elsewhere (SQLite, server-side binding)
+the SQL is sent as it is.
 """
 
 from __future__ import annotations
@@ -71,53 +66,23 @@ def _execute_sql(connection, cursor, statements) -> list[str]:
     return sent
 
 
-def _outermost(connection) -> bool:
-    """Inside the outermost ``atomic`` block, the one whose transaction this is."""
-    return connection.in_atomic_block and len(connection.atomic_blocks) == 1
-
-
-def batch(
-    cursor, statements: list[tuple], connection=None, *, begin=False, commit=False
-) -> list[list[tuple]]:
-    """Run ``statements`` ((sql, params) or ``named``) in order; the rows of each.
-
-    ``begin``/``commit``: the transaction's first/last statements (see the module).
-    """
+def batch(cursor, statements: list[tuple], connection=None) -> list[list[tuple]]:
+    """Run ``statements`` ((sql, params) or ``named``) in order; the rows of each."""
     connection = connection or default_connection
     sqls = _execute_sql(connection, cursor, statements)
-    if _client_side_binding(connection):
-        from psycopg.pq import ExecStatus, TransactionStatus
+    if _client_side_binding(connection) and len(sqls) > 1:
+        from psycopg.pq import ExecStatus
 
-        pg = connection.connection
-        opens = (
-            begin
-            and _outermost(connection)
-            and not pg.autocommit
-            and pg.info.transaction_status == TransactionStatus.IDLE
-        )
-        if opens:
-            sqls = ["BEGIN", *sqls]
-        if commit and _outermost(connection):
-            sqls = [*sqls, "COMMIT"]
-        # psycopg opens a transaction with a BEGIN of its own before a statement when it is
-        # not in autocommit and idle; when the string opens it, psycopg is told not to. Its
-        # flag is only read by that check (psycopg pinned in pyproject.toml;
-        # core/tests/test_sql.py checks it).
-        if opens:
-            pg._autocommit = True
-        try:
-            cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
-        finally:
-            if opens:
-                pg._autocommit = False
-        raw = cursor.cursor  # psycopg's own cursor: no column descriptions built to read rows
+        cursor.execute("; ".join(sqls), [value for st in statements for value in st[1]])
         results = []
         while True:
-            has_rows = raw.pgresult is not None and raw.pgresult.status == ExecStatus.TUPLES_OK
-            results.append(raw.fetchall() if has_rows else [])
-            if not raw.nextset():
-                first = 1 if opens else 0  # past BEGIN's (empty) result
-                return results[first : first + len(statements)]  # and not COMMIT's
+            # psycopg's documented ``Cursor.pgresult``: a statement's status without building
+            # the column descriptions ``description`` would.
+            result = cursor.pgresult
+            has_rows = result is not None and result.status == ExecStatus.TUPLES_OK
+            results.append(cursor.fetchall() if has_rows else [])
+            if not cursor.nextset():
+                return results
     results = []
     for sql, statement in zip(sqls, statements, strict=True):
         cursor.execute(sql, statement[1])

@@ -1,22 +1,23 @@
-"""The vote zone of a proposal and the ballot's counter, written in Python.
+"""The vote zone of a proposal and the ballot's counter, written with ``format_html``.
 
 Both are on every answer to a vote (the hottest request of a national vote: hundreds a
 second), and the vote zone is repeated for each proposal of the list. Rendered by Django's
-template engine they cost more than the vote's own SQL; here they are a few string joins.
-The templates use them through ``{% vote_zone %}`` and ``{% ballot_counter %}``
+template engine they cost more than the vote's own SQL; here they are a few ``format_html``
+calls. The templates use them through ``{% vote_zone %}`` and ``{% ballot_counter %}``
 (``templatetags/selection.py``): one implementation for the pages and the htmx answers.
 
-Every value is escaped (``conditional_escape``); the only text not escaped is our own
-translated messages, as ``{% blocktranslate %}`` does. Translatable strings stay out of
-f-strings: ``makemessages`` does not look inside them.
+``format_html`` escapes every value put into its template (what a participant typed, the
+addresses, the CSRF token, and our translated messages alike); only the fragments it built
+itself are inserted as they are. Translatable strings stay out of the templates:
+``makemessages`` reads the ``gettext`` calls.
 """
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,16 +25,38 @@ from .formatting import euros
 
 
 def _message(template: str, **values) -> str:
-    """Our translated ``template`` with ``values`` escaped (``{% blocktranslate %}``)."""
-    return template % {k: conditional_escape(localize(v)) for k, v in values.items()}
+    """Our translated ``template`` (``%(name)s`` placeholders) with ``values`` localised: the
+    text ``format_html`` then escapes as a whole."""
+    return template % {k: localize(v) for k, v in values.items()}
 
 
-def _csrf_input(token) -> str:
+def _csrf_input(token) -> SafeString:
     """What ``{% csrf_token %}`` writes for ``token`` (nothing without one)."""
     token = str(token) if token else ""
     if not token or token == "NOTPROVIDED":  # noqa: S105 - the CSRF module's marker
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{conditional_escape(token)}">'
+        return _EMPTY
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+_EMPTY = SafeString()
+
+# The zone's form, to vote or to take the vote back: its fixed parts written in each template,
+# the values put in (and escaped) by ``format_html``.
+_FORM = (
+    '\n  <form method="post" action="{url}" hx-post="{url}" hx-target="#vote-{pk}" '
+    'hx-swap="outerHTML" class="vote-zone__form">\n    '
+    "{csrf}\n"
+    '    <input type="hidden" name="next" value="{here}#proposal-{pk}">\n'
+    '    <input type="hidden" name="here" value="{here}">\n'
+    '    <input type="hidden" name="where" value="{where}">\n'
+    '    <input type="hidden" name="action" value="%s">\n'
+    '    <button type="submit" id="vote-button-{pk}" class="button button--small%s">'
+    '{label}<span class="visually-hidden"> — {title}</span></button>\n  </form>'
+)
+_VOTE_FORM = _FORM % ("vote", "")
+_UNVOTE_FORM = _FORM % ("unvote", " button--secondary")
+_ZONE = '<div class="vote-zone" id="vote-{}">{}{}{}\n</div>'
+_VOTED_ZONE = '<div class="vote-zone vote-zone--voted" id="vote-{}">{}{}{}\n</div>'
 
 
 def vote_zone(
@@ -55,54 +78,45 @@ def vote_zone(
     in the zone (an htmx answer), else empty.
     """
     pk = int(proposal.pk)
-    parts = [f'<div class="vote-zone{" vote-zone--voted" if vote else ""}" id="vote-{pk}">']
+    mine = form = message = _EMPTY
     if vote:
         if selection.is_ranked:
-            mine = _message(_("Votre choix n° %(rank)s"), rank=vote.rank)
+            text = _message(_("Votre choix n° %(rank)s"), rank=vote.rank)
         else:
-            mine = _("Vous avez voté pour cette proposition")
-        parts.append(f'\n  <p class="vote-zone__mine"><span aria-hidden="true">✓</span> {mine}</p>')
+            text = _("Vous avez voté pour cette proposition")
+        mine = format_html(
+            '\n  <p class="vote-zone__mine"><span aria-hidden="true">✓</span> {}</p>', text
+        )
     if error:
-        parts.append(
-            f'\n  <p class="vote-zone__message vote-status__error">{conditional_escape(error)}</p>'
-        )
+        message = format_html('\n  <p class="vote-zone__message vote-status__error">{}</p>', error)
     if selection.has_vote and step.is_open and user.is_authenticated:
-        url = conditional_escape(reverse("selection:vote", args=[project.slug, step.slug, pk]))
-        here = conditional_escape(here)
-        title = conditional_escape(proposal.title)
-        where = conditional_escape(where)
-        if vote:
-            action, label, style = "unvote", _("Retirer mon vote"), " button--secondary"
-        else:
-            action, label, style = "vote", _("Voter"), ""
-        parts.append(
-            f'\n  <form method="post" action="{url}" hx-post="{url}" hx-target="#vote-{pk}" '
-            'hx-swap="outerHTML" class="vote-zone__form">\n    '
-            f"{_csrf_input(csrf_token)}\n"
-            f'    <input type="hidden" name="next" value="{here}#proposal-{pk}">\n'
-            f'    <input type="hidden" name="here" value="{here}">\n'
-            f'    <input type="hidden" name="where" value="{where}">\n'
-            f'    <input type="hidden" name="action" value="{action}">\n'
-            f'    <button type="submit" id="vote-button-{pk}" class="button button--small{style}">'
-            f'{label}<span class="visually-hidden"> — {title}</span></button>\n  </form>'
+        form = format_html(
+            _UNVOTE_FORM if vote else _VOTE_FORM,
+            url=reverse("selection:vote", args=[project.slug, step.slug, pk]),
+            pk=pk,
+            csrf=_csrf_input(csrf_token),
+            here=here,
+            where=where,
+            label=_("Retirer mon vote") if vote else _("Voter"),
+            title=proposal.title,
         )
-    parts.append("\n</div>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    return format_html(_VOTED_ZONE if vote else _ZONE, pk, mine, message, form)
 
 
 def ballot_counter(*, selection, state, user) -> SafeString:
     """The ballot's counter: what remains (votes, budget) and whether the ballot counts."""
     if not user.is_authenticated:
-        text = _("Connectez-vous pour voter.")
-        return mark_safe(f'<p class="ballot-counter__main">{text}</p>')  # noqa: S308 - ours
-    parts = []
+        return format_html(
+            '<p class="ballot-counter__main">{}</p>', _("Connectez-vous pour voter.")
+        )
+    parts = []  # (class, text), each a paragraph
     if selection.is_budget:
         text = _message(
             _("%(remaining)s restants sur %(budget)s"),
             remaining=euros(state.remaining_budget),
             budget=euros(selection.budget),
         )
-        parts.append(f'<p class="ballot-counter__main">{text}</p>')
+        parts.append(("main", text))
     if selection.votes_max is not None:
         n = state.remaining_votes
         text = _message(
@@ -110,8 +124,7 @@ def ballot_counter(*, selection, state, user) -> SafeString:
             n=n,
             max=selection.votes_max,
         )
-        kind = "detail" if selection.is_budget else "main"
-        parts.append(f'<p class="ballot-counter__{kind}">{text}</p>')
+        parts.append(("detail" if selection.is_budget else "main", text))
     elif not selection.is_budget:
         n = state.count
         text = _message(
@@ -122,7 +135,8 @@ def ballot_counter(*, selection, state, user) -> SafeString:
             ),
             n=n,
         )
-        parts.append(f'<p class="ballot-counter__main">{text}</p>')
+        parts.append(("main", text))
+    warning = ""
     if selection.votes_min:
         missing = state.missing_for_minimum
         if missing:
@@ -135,9 +149,10 @@ def ballot_counter(*, selection, state, user) -> SafeString:
                 n=missing,
                 min=selection.votes_min,
             )
-            label = _("Bulletin pas encore compté :")
-            parts.append(
-                f'<p class="ballot-counter__warning"><strong>{label}</strong> {detail}</p>'
+            warning = format_html(
+                '<p class="ballot-counter__warning"><strong>{}</strong> {}</p>',
+                _("Bulletin pas encore compté :"),
+                detail,
             )
         elif not state.count:
             text = _message(
@@ -148,8 +163,10 @@ def ballot_counter(*, selection, state, user) -> SafeString:
                 ),
                 n=selection.votes_min,
             )
-            parts.append(f'<p class="ballot-counter__detail">{text}</p>')
+            parts.append(("detail", text))
         else:
-            text = _("Votre bulletin est compté.")
-            parts.append(f'<p class="ballot-counter__detail">{text}</p>')
-    return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+            parts.append(("detail", _("Votre bulletin est compté.")))
+    paragraphs = format_html_join("\n", '<p class="ballot-counter__{}">{}</p>', parts)
+    if warning:
+        return format_html("{}\n{}", paragraphs, warning) if parts else warning
+    return paragraphs

@@ -12,9 +12,12 @@ nothing to the proposals' counts until it reaches the minimum.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -158,8 +161,28 @@ class Selection(models.Model):
         return max(self.votes_max + 1 - rank, 0)
 
     def counts(self, votes_count: int) -> bool:
-        """Whether a ballot of ``votes_count`` votes is counted (the minimum is reached)."""
+        """Whether a ballot of ``votes_count`` votes is counted (the minimum is reached): the
+        one place this rule is written (house rule 11)."""
         return votes_count >= self.votes_min
+
+    def candidates(self):
+        """The proposals taking part in this vote, as a queryset of ``collect.Proposal``: the
+        one place that says which they are (house rule 11). The published, not trashed,
+        submitted proposals of the step's collect; only those the organisers put in the vote
+        when it takes the chosen ones. (The vote path's SQL repeats it in one statement,
+        ``services._rules_statement``; a test proves both agree over every combination.)"""
+        from palabre.components.collect.models import Proposal
+
+        rows = Proposal.objects.filter(
+            collect_id=self.collect_id,
+            published=True,
+            trashed_at__isnull=True,
+            state=Proposal.State.SUBMITTED,
+        )
+        if self.proposals_from == ProposalsFrom.CHOSEN:
+            chosen = SelectionProposal.objects.filter(selection_id=self.pk, proposal=OuterRef("pk"))
+            rows = rows.filter(Exists(chosen))
+        return rows
 
     def votes_exist(self) -> bool:
         return self.pk is not None and Vote.objects.filter(ballot__selection_id=self.pk).exists()
@@ -299,6 +322,27 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id} → {self.proposal_id}"
+
+
+# What the step's page shows around the vote, not a rule of it. Every other field of
+# ``Selection`` is a rule of the vote (``rule_fields``), read fresh by each vote inside its
+# transaction (the endpoints keep a step's settings a few seconds): a field added to the model
+# is a rule unless named here, so none can be read stale by omission.
+NOT_RULES = frozenset({"id", "step", "intro"})
+
+
+@functools.cache
+def rule_fields() -> tuple[models.Field, ...]:
+    """The vote's rule fields, from the model (``_meta.get_fields``, once the models are
+    loaded): every column of ``Selection`` but ``NOT_RULES``."""
+    return tuple(f for f in Selection._meta.get_fields() if f.concrete and f.name not in NOT_RULES)
+
+
+@functools.cache
+def ballot_fields() -> tuple[models.Field, ...]:
+    """A ballot as the vote path reads it: every column, in the model's order
+    (``Ballot.from_db``)."""
+    return tuple(f for f in Ballot._meta.get_fields() if f.concrete)
 
 
 def selection_url(step: Step, name: str, *args) -> str:

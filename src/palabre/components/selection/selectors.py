@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models import OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from . import permissions
-from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote
+from .models import Ballot, Selection, SelectionProposal, Vote
 from .rules import Item, greedy_funded
 
 
@@ -22,19 +22,11 @@ def selection_for_step(step) -> Selection | None:
 
 
 def candidates(selection: Selection, *, district: str = "", theme: str = "", sort: str = ""):
-    """The proposals taking part in the vote, with their cached counts (one query);
-    ``district`` and ``theme`` filter by slug, ``sort`` is ``cost`` or ``-cost``."""
-    from palabre.components.collect.models import Proposal
-
+    """The proposals taking part in the vote (``Selection.candidates``), with their cached
+    counts (one query); ``district`` and ``theme`` filter by slug, ``sort`` is ``cost`` or
+    ``-cost``."""
     entries = SelectionProposal.objects.filter(selection=selection, proposal=OuterRef("pk"))
-    rows = Proposal.objects.filter(
-        collect_id=selection.collect_id,
-        published=True,
-        trashed_at__isnull=True,
-        state=Proposal.State.SUBMITTED,
-    )
-    if selection.proposals_from == ProposalsFrom.CHOSEN:
-        rows = rows.filter(Exists(entries))
+    rows = selection.candidates()
     if district:
         rows = rows.filter(district__slug=district)
     if theme:
@@ -48,6 +40,13 @@ def candidates(selection: Selection, *, district: str = "", theme: str = "", sor
         .select_related("theme", "district", "status")
         .order_by(*order, "pk")
     )
+
+
+def candidate(selection: Selection, proposal_id: int):
+    """The proposal ``proposal_id`` if it takes part in this vote, else None (what an answer
+    to a vote shows of it: id, title, cost, reference)."""
+    rows = selection.candidates().filter(pk=proposal_id)
+    return rows.only("pk", "cost", "title", "reference", "collect_id").first()
 
 
 @dataclass
@@ -101,22 +100,22 @@ class BallotState:
 
 
 def ballot_state(
-    selection: Selection, user, *, ballot: Ballot | None = None, with_proposals: bool = True
+    selection: Selection, user, *, outcome=None, with_proposals: bool = True
 ) -> BallotState:
     """``user``'s ballot with its votes (and their proposals): two queries, none if anonymous.
 
-    ``ballot``: as a vote service just returned it, with the votes it left (``current_votes``,
-    perhaps only those the answer needs: ``votes_partial``): no query at all unless the
-    proposals are wanted.
+    ``outcome``: a vote service's ``VoteOutcome``; when it knows the ballot (its counts, and
+    the votes the answer needs: ``outcome.votes``, perhaps ``partial``), no query at all
+    unless the proposals are wanted.
     """
     state = BallotState(selection=selection)
     if not user.is_authenticated:
         return state
-    known = getattr(ballot, "current_votes", None) if ballot is not None else None
-    if known is not None and not with_proposals:
+    ballot = outcome.ballot if outcome is not None else None
+    if ballot is not None and not with_proposals:
         state.ballot = ballot
-        state.votes = sorted(known, key=lambda v: (v.rank or 0, v.created_at, v.pk))
-        state.partial = getattr(ballot, "votes_partial", False)
+        state.votes = sorted(outcome.votes, key=lambda v: (v.rank or 0, v.created_at, v.pk))
+        state.partial = outcome.partial
         return state
     state.ballot = ballot or Ballot.objects.filter(selection=selection, user=user).first()
     if state.ballot is not None:

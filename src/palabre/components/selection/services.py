@@ -6,22 +6,27 @@ the same instant are serialised there, so the limit and the budget are checked a
 ballot as it really is. The proposals' cached counts are updated in the same transaction, from
 the difference between what the ballot contributed before and after the change (a ballot under
 the minimum contributes nothing), entries in proposal order so that transactions never
-deadlock on them.
+deadlock on them. Counters change one way: the ballot's through ``_ballot_counts_statement``,
+the proposals' through ``_entry_change_statement`` (house rule 5).
 
 ``vote_cast`` and ``vote_remove``, the hot path, are a few SQL statements sent in two batches
-(``core/sql.py``: one round trip each, prepared on PostgreSQL; the first opens the transaction,
-the second commits it): everything a refusal depends on is read by the first, so that nothing
-can refuse after the second. The other writes use the ORM.
+(``core/sql.py``: one round trip each, prepared on PostgreSQL) inside the service's own
+``transaction.atomic`` block: everything a refusal depends on is read by the first, the second
+writes, and Django commits at the end of the block. They return a ``VoteOutcome`` (what
+happened, for the answer); a refusal raises ``VoteRefused``, which carries one too. The other
+writes use the ORM.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,35 +41,101 @@ from palabre.core.sql import named as _named
 
 from . import permissions
 from .formatting import euros
-from .models import Ballot, ProposalsFrom, Selection, SelectionProposal, Vote
+from .models import (
+    Ballot,
+    ProposalsFrom,
+    Selection,
+    SelectionProposal,
+    Vote,
+    ballot_fields,
+    rule_fields,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The proposal a vote is about, as the vote path reads it (no model instance)."""
+
+    pk: int
+    title: str
+    cost: int | None
+    reference: str
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What a vote request did (``vote_cast``, ``vote_remove``, ``vote_move``): views render it.
+
+    - ``action``: ``cast``, ``remove`` or ``move``.
+    - ``proposal``: the proposal voted on if it takes part in the vote, else None;
+      ``proposal_read``: whether the service read it (a refusal may come first).
+    - ``ballot``: the participant's ballot with its counts as they stand now (read under its
+      lock), or None when the answer has to read it (the request was refused before, or for a
+      reason that leaves the proposal in the ballot).
+    - ``votes``: the ballot's votes the outcome knows, with ``partial``: only those the answer
+      needs (the vote just cast; none after a refusal that says the proposal is not in the
+      ballot, or a vote taken back), the totals then come from the ballot's counts.
+    - ``refused``: the refusal's code (empty when done) and ``reason``, its message.
+    """
+
+    action: str
+    proposal: Candidate | None = None
+    proposal_read: bool = False
+    ballot: Ballot | None = None
+    votes: tuple[Vote, ...] = ()
+    partial: bool = True
+    refused: str = ""
+    reason: str = ""
+
+    @property
+    def done(self) -> bool:
+        return not self.refused
+
+    @property
+    def counted(self) -> bool:
+        """Whether the ballot counts now (reaches the minimum); False when not known."""
+        return self.ballot is not None and self.ballot.counted
 
 
 class VoteRefused(ValidationError):
     """A refused vote; ``code`` says why (limit, budget, closed, requirement…).
 
-    From ``vote_cast`` and ``vote_remove``, also what was read before the refusal, for the
-    answer: ``proposal`` (if it takes part in the vote) and ``ballot`` (locked, with its
-    counts; no votes read), each None when the refusal came first.
+    From ``vote_cast``, ``vote_remove`` and ``vote_move``, also ``outcome``: the refused
+    request's ``VoteOutcome``, with what was read before the refusal.
     """
 
-    proposal = None
-    ballot = None
+    outcome: VoteOutcome | None = None
+
+
+# Refusals that say the proposal is not in the ballot: the ballot's counts read with its lock
+# are the whole answer, no need to read its votes.
+NOT_IN_BALLOT = frozenset({"limit", "budget", "not_voted"})
 
 
 class _Seen:
-    """What a vote service read so far, handed to its refusal (``VoteRefused``)."""
+    """What a vote service read so far, handed to its refusal as its ``VoteOutcome``."""
 
-    __slots__ = ("proposal", "ballot")
+    __slots__ = ("action", "proposal", "proposal_read", "ballot")
 
-    def __init__(self) -> None:
+    def __init__(self, action: str) -> None:
+        self.action = action
         self.proposal = self.ballot = None
+        self.proposal_read = False
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, exc, traceback) -> None:
         if isinstance(exc, VoteRefused):
-            exc.proposal, exc.ballot = self.proposal, self.ballot
+            known = self.ballot is not None and exc.code in NOT_IN_BALLOT
+            exc.outcome = VoteOutcome(
+                action=self.action,
+                proposal=self.proposal,
+                proposal_read=self.proposal_read,
+                ballot=self.ballot if known else None,
+                refused=exc.code or "refused",
+                reason=" ".join(exc.messages),
+            )
 
 
 def _refuse(message: str, code: str):
@@ -90,24 +161,16 @@ def _check_may_vote(user, selection: Selection, ballot: Ballot | None, *, full=T
 
 # Key space of the advisory locks on a step's vote rules (PostgreSQL): (RULES_LOCK, selection).
 RULES_LOCK = 0x5E1EC7
-RULE_FIELDS = (
-    "collect_id",
-    "proposals_from",
-    "vote_type",
-    "votes_max",
-    "votes_min",
-    "budget",
-    "anonymous_allowed",
-    "require_confirmed_email",
-    "zip_codes",
-    "zip_area_id",
-    "min_age",
-    "rules",
-)
 _T_SELECTION = Selection._meta.db_table
 _T_ENTRY = SelectionProposal._meta.db_table
 _T_BALLOT = Ballot._meta.db_table
 _T_VOTE = Vote._meta.db_table
+
+
+@functools.cache
+def _ballot_columns() -> tuple[str, list[str]]:
+    """The ballot's columns for the SQL, and its fields' names (``models.ballot_fields``)."""
+    return ", ".join(f.column for f in ballot_fields()), [f.attname for f in ballot_fields()]
 
 
 def _datetime(value):
@@ -119,18 +182,20 @@ def _datetime(value):
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _from_db(field, value):
+    """A column's value as a raw cursor returns it, as the model holds it (SQLite gives
+    integers for booleans and text for datetimes, in UTC): the field's own ``to_python``."""
+    if value is None:
+        return None
+    value = field.to_python(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
 def _db_now():
     now = timezone.now()
     return now, connection.ops.adapt_datetimefield_value(now)
-
-
-class _Candidate:
-    """The proposal a vote is about, as the vote path reads it (no model instance)."""
-
-    __slots__ = ("pk", "title", "cost", "reference")
-
-    def __init__(self, pk, title, cost, reference):
-        self.pk, self.title, self.cost, self.reference = pk, title, cost, reference
 
 
 def _rules_lock_statements(selection: Selection) -> list[tuple]:
@@ -151,12 +216,16 @@ def _rules_lock_statements(selection: Selection) -> list[tuple]:
 
 def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tuple:
     """Read, fresh, what the checks need and ``selection`` may hold stale (the views keep a
-    step's settings a few seconds): the rules and requirements, the step's dates, whether
-    ``user`` has a confirmed email, and the proposal ``proposal_id`` if it takes part in
-    this vote."""
+    step's settings a few seconds): every rule field (``models.rule_fields``), the step's
+    dates, the project's visibility, whether ``user`` has a confirmed email, and the proposal
+    ``proposal_id`` if it takes part in this vote.
+
+    The join on the proposal repeats ``Selection.candidates`` (the ORM's one statement of the
+    rule) in SQL: ``test_services.test_the_vote_path_and_the_model_agree_on_candidates``
+    proves both agree over every combination."""
     from palabre.components.collect.models import Proposal
 
-    columns = ", ".join(f"s.{name}" for name in RULE_FIELDS)
+    columns = ", ".join(f"s.{f.column}" for f in rule_fields())
     sql = (
         f"SELECT {columns}, st.starts_at, st.ends_at, pr.visibility, pr.published_at, "  # noqa: S608 - our names only
         f"EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e "
@@ -180,23 +249,22 @@ def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tup
     return _named("rules", sql, params)
 
 
-def _rules_read(selection: Selection, user, rows) -> _Candidate | None:
+def _rules_read(selection: Selection, user, rows) -> Candidate | None:
     """Apply the rules statement's row to ``selection`` (and ``user``); the candidate."""
     if not rows:
         _refuse(_("Ce vote n'existe plus."), "closed")
     row = rows[0]
-    n = len(RULE_FIELDS)
-    for name, value in zip(RULE_FIELDS, row[:n], strict=True):
-        setattr(selection, name, value)
-    selection.anonymous_allowed = bool(selection.anonymous_allowed)
-    selection.require_confirmed_email = bool(selection.require_confirmed_email)
+    fields = rule_fields()
+    n = len(fields)
+    for field, value in zip(fields, row[:n], strict=True):
+        setattr(selection, field.attname, _from_db(field, value))
     step = selection.step
     step.starts_at, step.ends_at = _datetime(row[n]), _datetime(row[n + 1])
     step.project.visibility, step.project.published_at = row[n + 2], _datetime(row[n + 3])
     if user is not None and user.is_authenticated:
         user._palabre_email_confirmed = bool(row[n + 4])
     pk, title, cost, reference = row[n + 5 :]
-    return _Candidate(pk, title, cost, reference) if pk is not None else None
+    return Candidate(pk, title, cost, reference) if pk is not None else None
 
 
 def _check_logged_in(user) -> None:
@@ -229,21 +297,12 @@ def _lock_rules(selection: Selection) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RULES_LOCK, selection.pk])
 
 
-_BALLOT_COLUMNS = "id, anonymous, votes_count, spent, counted, rules_accepted_at"
-
-
-def _ballot_from_row(selection: Selection, user, row) -> Ballot:
-    pk, anonymous, votes_count, spent, counted, rules_accepted_at = row
-    return Ballot(
-        pk=pk,
-        selection=selection,
-        user_id=user.pk,
-        anonymous=bool(anonymous),
-        votes_count=votes_count,
-        spent=spent,
-        counted=bool(counted),
-        rules_accepted_at=_datetime(rules_accepted_at),
-    )
+def _ballot_from_row(selection: Selection, row) -> Ballot:
+    """A ``Ballot`` from its row (every column, ``models.ballot_fields``)."""
+    values = [_from_db(f, value) for f, value in zip(ballot_fields(), row, strict=True)]
+    ballot = Ballot.from_db(connection.alias, _ballot_columns()[1], values)
+    ballot.selection = selection
+    return ballot
 
 
 def _ballot_statement(selection: Selection, user) -> tuple:
@@ -256,31 +315,38 @@ def _ballot_statement(selection: Selection, user) -> tuple:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return _named(
         "ballot",
-        f"SELECT {_BALLOT_COLUMNS} FROM {_T_BALLOT} "  # noqa: S608 - our names only
+        f"SELECT {_ballot_columns()[0]} FROM {_T_BALLOT} "  # noqa: S608 - our names only
         f"WHERE selection_id = %s AND user_id = %s{lock}",
         [selection.pk, user.pk],
     )
+
+
+def _ballot_insert(cursor, selection: Selection, user):
+    """Create the participant's empty ballot, its columns and values from the model (defaults
+    included); its row, or None if another request of the same participant is creating it
+    (``DO NOTHING`` waits for it)."""
+    ballot = Ballot(selection=selection, user_id=user.pk, counted=selection.counts(0))
+    fields = [f for f in ballot_fields() if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(ballot, True), connection) for f in fields]
+    cursor.execute(
+        f"INSERT INTO {_T_BALLOT} ({', '.join(f.column for f in fields)}) "  # noqa: S608 - ours
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT (selection_id, user_id) DO NOTHING RETURNING {_ballot_columns()[0]}",
+        values,
+    )
+    return cursor.fetchone()
 
 
 def _ballot_read(selection: Selection, user, rows, *, create: bool) -> Ballot | None:
     """The ballot from its statement's rows; created (and locked) if missing and ``create``."""
     row = rows[0] if rows else None
     if row is None and create:
-        _, now = _db_now()
         with connection.cursor() as cursor:
-            # Another request of the same participant may be creating it: DO NOTHING waits
-            # for it, then the row it created is locked below.
-            cursor.execute(
-                f"INSERT INTO {_T_BALLOT} (selection_id, user_id, anonymous, votes_count, "  # noqa: S608
-                "spent, counted, created_at, updated_at) VALUES (%s, %s, %s, 0, 0, %s, %s, %s) "
-                f"ON CONFLICT (selection_id, user_id) DO NOTHING RETURNING {_BALLOT_COLUMNS}",
-                [selection.pk, user.pk, False, selection.counts(0), now, now],
-            )
-            row = cursor.fetchone()
-            if row is None:
+            row = _ballot_insert(cursor, selection, user)
+            if row is None:  # created meanwhile by the other request: now locked here
                 (rows,) = _batch(cursor, [_ballot_statement(selection, user)])
                 row = rows[0] if rows else None
-    return _ballot_from_row(selection, user, row) if row is not None else None
+    return _ballot_from_row(selection, row) if row is not None else None
 
 
 def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None:
@@ -291,23 +357,23 @@ def _locked_ballot(selection: Selection, user, *, create: bool) -> Ballot | None
 
 
 def _voted_statement(selection: Selection, user, proposal_id: int) -> tuple:
-    """The participant's vote for the proposal (its id), if any. After the ballot's lock it
+    """The participant's vote for the proposal (its cost), if any. After the ballot's lock it
     sees every vote committed before, and none can come or go until the transaction ends:
     every write to a ballot's votes holds the ballot's lock."""
     return _named(
         "voted",
-        f"SELECT v.id FROM {_T_VOTE} v JOIN {_T_BALLOT} b ON b.id = v.ballot_id "  # noqa: S608
+        f"SELECT v.cost FROM {_T_VOTE} v JOIN {_T_BALLOT} b ON b.id = v.ballot_id "  # noqa: S608
         "WHERE b.selection_id = %s AND b.user_id = %s AND v.proposal_id = %s",
         [selection.pk, user.pk, proposal_id],
     )
 
 
 def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_votes=False):
-    """The rules' lock, the rules read fresh, the ballot locked, in one round trip that also
-    opens the transaction: the candidate proposal (or None), the ballot's rows (for
-    ``_ballot_read``), whether the ballot holds a vote for the proposal and, if
-    ``with_votes``, the ballot's votes as (proposal id, rank, cost) rows (else None), read by
-    statements after the ballot's lock (so they see every vote committed before it).
+    """The rules' lock, the rules read fresh, the ballot locked, in one round trip (the
+    first statements of the transaction): the candidate proposal (or None), the ballot's rows
+    (for ``_ballot_read``), the ballot's vote for the proposal as a (cost,) row or None and,
+    if ``with_votes``, the ballot's votes as (proposal id, rank, cost) rows (else None), read
+    by statements after the ballot's lock (so they see every vote committed before it).
     """
     locks = _rules_lock_statements(selection)
     statements = [
@@ -328,11 +394,12 @@ def _rules_and_ballot(selection: Selection, user, proposal_id: int, *, with_vote
             )
         )
     with connection.cursor() as cursor:
-        rules_rows, ballot_rows, rows = _batch(cursor, statements, begin=True)[len(locks) :]
+        rules_rows, ballot_rows, rows = _batch(cursor, statements)[len(locks) :]
     candidate = _rules_read(selection, user, rules_rows)
-    if not with_votes:  # the vote's id, if any
-        return candidate, ballot_rows, bool(rows), None
-    return candidate, ballot_rows, any(row[0] == proposal_id for row in rows), rows
+    if not with_votes:
+        return candidate, ballot_rows, (rows[0] if rows else None), None
+    mine = next(((cost,) for pk, _rank, cost in rows if pk == proposal_id), None)
+    return candidate, ballot_rows, mine, rows
 
 
 def _votes_of(ballot: Ballot) -> list[tuple[int, int | None]]:
@@ -356,70 +423,81 @@ def _contribution(selection: Selection, counted: bool, votes) -> dict[int, tuple
     return {pk: (1, selection.points_for(rank)) for pk, rank in pairs}
 
 
-def _entry_update_statement(selection: Selection, pk: int, d_votes: int, d_points: int):
+# --- the cached counts: changed one way (house rule 5) ------------------------------------
+
+
+def _entry_change_statement(selection: Selection, proposal_id: int, d_votes: int, d_points: int):
+    """The one way a proposal's cached counts in a vote change: by a difference. Adding
+    creates the proposal's row in the vote if it is missing (a vote under the minimum adds
+    0 and only creates it); taking away updates the row (a negative row is never written,
+    not even one an upsert would replace)."""
+    if d_votes >= 0 and d_points >= 0:
+        _, now = _db_now()
+        return _named(
+            "entry_add",
+            f"INSERT INTO {_T_ENTRY} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
+            "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
+            "points = {t}.points + EXCLUDED.points".replace("{t}", _T_ENTRY),
+            [selection.pk, proposal_id, d_votes, d_points, now],
+        )
     return _named(
         "entry_update",
         f"UPDATE {_T_ENTRY} SET votes_count = votes_count + %s, "  # noqa: S608 - our names
         "points = points + %s WHERE selection_id = %s AND proposal_id = %s",
-        [d_votes, d_points, selection.pk, pk],
+        [d_votes, d_points, selection.pk, proposal_id],
     )
 
 
 def _apply_statements(selection: Selection, before: dict, after: dict) -> list[tuple]:
-    """The updates of the cached counts by the difference, in proposal order (no deadlock)."""
+    """The changes of the cached counts by the difference, in proposal order (no deadlock)."""
     statements = []
     for pk in sorted(set(before) | set(after)):
         votes_before, points_before = before.get(pk, (0, 0))
         votes_after, points_after = after.get(pk, (0, 0))
         d_votes, d_points = votes_after - votes_before, points_after - points_before
         if d_votes or d_points:
-            statements.append(_entry_update_statement(selection, pk, d_votes, d_points))
+            statements.append(_entry_change_statement(selection, pk, d_votes, d_points))
     return statements
 
 
 def _apply(selection: Selection, before: dict, after: dict) -> None:
-    """Update the cached counts by the difference, in proposal order (no deadlock)."""
+    """Change the cached counts by the difference, in proposal order (no deadlock)."""
     if statements := _apply_statements(selection, before, after):
         with connection.cursor() as cursor:
             _batch(cursor, statements)
 
 
-def _entry_add_statement(selection: Selection, proposal_id: int, votes: int, points: int):
-    """Create the proposal's row in this vote if missing and add to its counts, at once."""
-    _, now = _db_now()
-    return _named(
-        "entry_add",
-        f"INSERT INTO {_T_ENTRY} (selection_id, proposal_id, votes_count, points, added_at) "  # noqa: S608 - the table name is ours
-        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (selection_id, proposal_id) DO UPDATE SET "
-        "votes_count = {t}.votes_count + EXCLUDED.votes_count, "
-        "points = {t}.points + EXCLUDED.points".replace("{t}", _T_ENTRY),
-        [selection.pk, proposal_id, votes, points, now],
-    )
-
-
-def _save_ballot_statement(selection: Selection, ballot: Ballot, votes_count: int, spent: int):
-    """Store the ballot's counts (and set them on ``ballot``)."""
+def _ballot_counts_statement(
+    selection: Selection, ballot: Ballot, votes_count: int, spent: int, *, touch: bool = True
+):
+    """The one way a ballot's cached counts change: store ``votes_count`` and ``spent``,
+    whether the ballot counts (``Selection.counts``) and its anonymity, and set them on
+    ``ballot``; ``touch``: the ballot changed now (else its ``updated_at`` is kept)."""
     ballot.votes_count = votes_count
     ballot.spent = spent
     ballot.counted = selection.counts(votes_count)
-    ballot.updated_at, now = _db_now()
+    if touch:
+        ballot.updated_at, updated_at = _db_now()
+    else:
+        updated_at = connection.ops.adapt_datetimefield_value(ballot.updated_at)
     return _named(
         "ballot_save",
         f"UPDATE {_T_BALLOT} SET votes_count = %s, spent = %s, counted = %s, "  # noqa: S608
         "anonymous = %s, updated_at = %s WHERE id = %s",
-        [votes_count, spent, ballot.counted, ballot.anonymous, now, ballot.pk],
+        [votes_count, spent, ballot.counted, ballot.anonymous, updated_at, ballot.pk],
     )
 
 
 def _save_ballot(selection: Selection, ballot: Ballot, votes_count: int, spent: int) -> None:
     with connection.cursor() as cursor:
-        _batch(cursor, [_save_ballot_statement(selection, ballot, votes_count, spent)])
+        _batch(cursor, [_ballot_counts_statement(selection, ballot, votes_count, spent)])
 
 
 def _vote_delete_statement(ballot: Ballot, proposal_id: int):
     return _named(
         "vote_delete",
-        f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s RETURNING id",  # noqa: S608
+        f"DELETE FROM {_T_VOTE} WHERE ballot_id = %s AND proposal_id = %s",  # noqa: S608
         [ballot.pk, proposal_id],
     )
 
@@ -437,36 +515,26 @@ def _refuse_already() -> None:
     _refuse(_("Vous avez déjà voté pour cette proposition."), "already")
 
 
-def candidate_proposal(selection: Selection, proposal_id: int):
-    """The proposal ``proposal_id`` if it takes part in this vote, else None."""
-    from palabre.components.collect.models import Proposal
-
-    rows = Proposal.objects.filter(
-        pk=proposal_id,
-        collect_id=selection.collect_id,
-        published=True,
-        trashed_at__isnull=True,
-        state=Proposal.State.SUBMITTED,
-    )
-    if selection.proposals_from == ProposalsFrom.CHOSEN:
-        rows = rows.filter(selection_entries__selection=selection)
-    return rows.only("pk", "cost", "title", "reference", "collect_id").first()
+# --- participants ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def vote_cast(*, user, selection: Selection, proposal_id: int, anonymous: bool | None = None):
-    """``user`` votes for a proposal. Returns the ballot; raises VoteRefused with the reason.
+def vote_cast(
+    *, user, selection: Selection, proposal_id: int, anonymous: bool | None = None
+) -> VoteOutcome:
+    """``user`` votes for a proposal; raises VoteRefused (with its outcome) and the reason.
 
-    The returned ballot carries ``proposal`` (id, title, cost, reference) and
-    ``current_votes``: the vote just cast (``votes_partial``: not the whole ballot).
+    The outcome carries the proposal, the ballot with its counts and the vote just cast
+    (``partial``: not the whole ballot).
     """
-    with _Seen() as seen:
+    with _Seen("cast") as seen:
         return _vote_cast(user, selection, proposal_id, anonymous, seen)
 
 
 def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _Seen):
     _check_logged_in(user)
     seen.proposal, ballot_rows, voted, _votes = _rules_and_ballot(selection, user, proposal_id)
+    seen.proposal_read = True
     proposal = seen.proposal
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
@@ -523,29 +591,23 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
             "VALUES (%s, %s, %s, %s, %s) RETURNING id",
             [ballot.pk, proposal.pk, rank, cost, now],
         ),
-        _save_ballot_statement(selection, ballot, count + 1, ballot.spent + cost),
+        _ballot_counts_statement(selection, ballot, count + 1, ballot.spent + cost),
     ]
     reaches_minimum = ballot.counted != was_counted
     if not reaches_minimum:  # the usual case: only this proposal's counts change
         # (under the minimum, its row is created and the counts wait)
         points = selection.points_for(rank) if ballot.counted else 0
-        statements.append(_entry_add_statement(selection, proposal.pk, int(ballot.counted), points))
+        statements.append(
+            _entry_change_statement(selection, proposal.pk, int(ballot.counted), points)
+        )
     with connection.cursor() as cursor:
-        # Nothing can refuse any more (the vote is not in the ballot, which is locked): one
-        # round trip that commits. A vote there all the same would fail the insert (unique
-        # constraint), and the transaction with it.
-        inserted = _batch(cursor, statements, commit=not reaches_minimum)[0]
-        if reaches_minimum:
-            # Every vote of the ballot starts to count, in proposal order like every other
-            # transaction (no deadlock).
-            _batch(
-                cursor,
-                [
-                    _entry_add_statement(selection, pk, 1, selection.points_for(vote_rank))
-                    for pk, vote_rank in sorted(_votes_of(ballot))
-                ],
-                commit=True,
-            )
+        # Nothing can refuse any more (the vote is not in the ballot, which is locked). A vote
+        # there all the same would fail the insert (unique constraint), and the transaction.
+        inserted = _batch(cursor, statements)[0]
+    if reaches_minimum:
+        # Every vote of the ballot starts to count, in proposal order like every other
+        # transaction (no deadlock).
+        _apply(selection, {}, _contribution(selection, True, sorted(_votes_of(ballot))))
     vote = Vote(
         pk=inserted[0][0],
         ballot_id=ballot.pk,
@@ -554,118 +616,102 @@ def _vote_cast(user, selection: Selection, proposal_id: int, anonymous, seen: _S
         cost=cost,
         created_at=created_at,
     )
-    ballot.proposal = proposal  # for the caller's answer
-    ballot.current_votes, ballot.votes_partial = [vote], True
-    return ballot
+    return VoteOutcome(
+        action="cast", proposal=proposal, proposal_read=True, ballot=ballot, votes=(vote,)
+    )
 
 
 @transaction.atomic
-def vote_remove(*, user, selection: Selection, proposal_id: int) -> Ballot:
+def vote_remove(*, user, selection: Selection, proposal_id: int) -> VoteOutcome:
     """``user`` takes back their vote for a proposal (ranks below move up one).
 
-    The returned ballot carries ``proposal`` (None if it no longer takes part in the vote)
-    and no votes (``votes_partial``: the rest of the ballot is not read).
+    The outcome carries the proposal (None if it no longer takes part in the vote), the
+    ballot with its counts and no votes (``partial``: the rest of the ballot is not read).
     """
-    with _Seen() as seen:
+    with _Seen("remove") as seen:
         return _vote_remove(user, selection, proposal_id, seen)
 
 
-def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> Ballot:
+def _vote_remove(user, selection: Selection, proposal_id: int, seen: _Seen) -> VoteOutcome:
     _check_logged_in(user)
     # Ranked: the ranks below move up, so the whole ballot is read (in the same round trip).
     seen.proposal, ballot_rows, voted, vote_rows = _rules_and_ballot(
         selection, user, proposal_id, with_votes=selection.is_ranked
     )
-    proposal = seen.proposal
+    seen.proposal_read = True
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)  # with the dates read fresh
     seen.ballot = ballot = _ballot_read(selection, user, ballot_rows, create=False)
-    if ballot is None or not voted:
+    if ballot is None or voted is None:
         _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
     count = ballot.votes_count
     was_counted, counted = selection.counts(count), selection.counts(count - 1)
-    if not selection.is_ranked and was_counted == counted:
-        # The usual case, in one round trip that commits: only this proposal's counts change.
-        # The vote is there (read after the ballot's lock, which every write to its votes
-        # holds); the ballot's counts are still taken from its rows, and the proposal's only
-        # go down if the ballot lost a vote, so that they would stay true even if not.
-        updated_at, now = _db_now()
-        statements = [
-            _vote_delete_statement(ballot, proposal_id),
-            _named(
-                "ballot_after_delete",
-                f"UPDATE {_T_BALLOT} SET counted = %s, updated_at = %s, "  # noqa: S608
-                f"votes_count = (SELECT COUNT(*) FROM {_T_VOTE} WHERE ballot_id = %s), "
-                f"spent = (SELECT COALESCE(SUM(cost), 0) FROM {_T_VOTE} WHERE ballot_id = %s) "
-                "WHERE id = %s RETURNING votes_count, spent",
-                [counted, now, ballot.pk, ballot.pk, ballot.pk],
-            ),
-        ]
-        if was_counted:
-            sql, params, _name = _entry_update_statement(selection, proposal_id, -1, 0)
-            sql += f" AND (SELECT COUNT(*) FROM {_T_VOTE} WHERE ballot_id = %s) = %s"  # noqa: S608
-            statements.append(_named("entry_after_delete", sql, [*params, ballot.pk, count - 1]))
+    if vote_rows is None and (selection.is_ranked or was_counted != counted):
+        # Other votes' counts change too (ranks move up, or the ballot drops under the
+        # minimum): the whole ballot, read after its lock.
         with connection.cursor() as cursor:
-            deleted, counts = _batch(cursor, statements, commit=True)[:2]
-        ballot.votes_count, ballot.spent = counts[0]
-        ballot.counted, ballot.updated_at = counted, updated_at
-        if not deleted:  # (see above) nothing changed but the counts, as the rows say
-            _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-        ballot.proposal = proposal  # for the caller's answer
-        ballot.current_votes, ballot.votes_partial = [], True
-        return ballot
-    # Other votes' counts change too (ranks move up, or the ballot drops under the minimum):
-    # from the whole ballot, read after its lock, before and after; then every write at once.
-    with connection.cursor() as cursor:
-        if vote_rows is None:
             cursor.execute(
                 f"SELECT proposal_id, rank, cost FROM {_T_VOTE} WHERE ballot_id = %s",  # noqa: S608
                 [ballot.pk],
             )
             vote_rows = cursor.fetchall()
-        rows = vote_rows
-        removed = next((row for row in rows if row[0] == proposal_id), None)
-        if removed is None:
-            _refuse(_("Vous n'avez pas voté pour cette proposition."), "not_voted")
-        _pk, removed_rank, cost = removed
-        votes = [(pk, rank) for pk, rank, _cost in rows]
-        after = [(pk, rank) for pk, rank, _cost in rows if pk != proposal_id]
-        statements = [_vote_delete_statement(ballot, proposal_id)]
-        if selection.is_ranked and removed_rank is not None:
-            statements.append(
-                _named(
-                    "ranks_up",
-                    f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
-                    "WHERE ballot_id = %s AND rank > %s",
-                    [ballot.pk, removed_rank],
-                )
+    if vote_rows is None:
+        # The usual case: only this proposal's counts change (the vote is there: read after
+        # the ballot's lock, which every write to its votes holds).
+        (cost,) = voted
+        removed_rank, votes, after = None, [(proposal_id, None)], []
+    else:
+        _pk, removed_rank, cost = next(row for row in vote_rows if row[0] == proposal_id)
+        votes = [(pk, rank) for pk, rank, _cost in vote_rows]
+        after = [
+            (
+                pk,
+                rank - 1
+                if removed_rank is not None and rank is not None and rank > removed_rank
+                else rank,
             )
-            after = [
-                (pk, rank - 1 if rank is not None and rank > removed_rank else rank)
-                for pk, rank in after
-            ]
-        statements.append(_save_ballot_statement(selection, ballot, count - 1, ballot.spent - cost))
-        statements += _apply_statements(
-            selection,
-            _contribution(selection, was_counted, votes),
-            _contribution(selection, counted, after),
+            for pk, rank in votes
+            if pk != proposal_id
+        ]
+    statements = [_vote_delete_statement(ballot, proposal_id)]
+    if selection.is_ranked and removed_rank is not None:
+        statements.append(
+            _named(
+                "ranks_up",
+                f"UPDATE {_T_VOTE} SET rank = rank - 1 "  # noqa: S608
+                "WHERE ballot_id = %s AND rank > %s",
+                [ballot.pk, removed_rank],
+            )
         )
-        _batch(cursor, statements, commit=True)
-    ballot.proposal = proposal  # for the caller's answer
-    ballot.current_votes, ballot.votes_partial = [], True
-    return ballot
+    statements.append(_ballot_counts_statement(selection, ballot, count - 1, ballot.spent - cost))
+    statements += _apply_statements(
+        selection,
+        _contribution(selection, was_counted, votes),
+        _contribution(selection, counted, after),
+    )
+    with connection.cursor() as cursor:
+        _batch(cursor, statements)
+    return VoteOutcome(
+        action="remove", proposal=seen.proposal, proposal_read=True, ballot=ballot, votes=()
+    )
 
 
 @transaction.atomic
-def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -> Ballot:
-    """Ranked votes: move a proposal one rank ``up`` (towards 1) or ``down``."""
+def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -> VoteOutcome:
+    """Ranked votes: move a proposal one rank ``up`` (towards 1) or ``down``. The outcome
+    carries the ballot and all its votes."""
+    with _Seen("move") as seen:
+        return _vote_move(user, selection, proposal_id, direction, seen)
+
+
+def _vote_move(user, selection: Selection, proposal_id: int, direction: str, seen: _Seen):
     _check_logged_in(user)
     _share_rules(selection)
     if not selection.is_ranked:
         _refuse(_("Ce vote n'est pas un classement."), "not_ranked")
     _check_project_visible(user, selection)
     _check_may_vote(user, selection, None, full=False)
-    ballot = _locked_ballot(selection, user, create=False)
+    seen.ballot = ballot = _locked_ballot(selection, user, create=False)
     votes = sorted(ballot.votes.all(), key=lambda v: v.rank) if ballot is not None else []
     index = next((i for i, v in enumerate(votes) if v.proposal_id == proposal_id), None)
     if index is None:
@@ -682,8 +728,12 @@ def vote_move(*, user, selection: Selection, proposal_id: int, direction: str) -
     Vote.objects.filter(pk=swapped.pk).update(rank=swapped.rank)
     _save_ballot(selection, ballot, len(votes), sum(v.cost for v in votes))
     _apply(selection, before, _contribution(selection, ballot.counted, votes))
-    ballot.current_votes = votes
-    return ballot
+    return VoteOutcome(
+        action="move",
+        ballot=ballot,
+        votes=tuple(sorted(votes, key=lambda v: v.rank)),
+        partial=False,
+    )
 
 
 @transaction.atomic
@@ -771,11 +821,9 @@ def selection_save(
     selection.full_clean()
     (save or selection.save)()
     if not selection.votes_exist():  # only empty ballots (rules accepted): refresh ``counted``
-        Ballot.objects.filter(selection=selection).update(
-            counted=ExpressionWrapper(
-                Q(votes_count__gte=selection.votes_min), output_field=BooleanField()
-            )
-        )
+        ballots = Ballot.objects.filter(selection=selection)
+        for votes_count in ballots.values_list("votes_count", flat=True).distinct():
+            ballots.filter(votes_count=votes_count).update(counted=selection.counts(votes_count))
     action_log_record(
         actor=actor, action="create" if created else "update", obj=selection, changes=changes
     )
@@ -841,7 +889,18 @@ def counters_recompute(*, fix: bool = True) -> list[str]:
         # Ballots: votes, spent, counted.
         ballots = Ballot.objects.annotate(
             n=Count("votes"), total=Coalesce(Sum("votes__cost"), 0)
-        ).values("pk", "selection_id", "votes_count", "spent", "counted", "n", "total")
+        ).values(
+            "pk",
+            "selection_id",
+            "votes_count",
+            "spent",
+            "counted",
+            "anonymous",
+            "updated_at",
+            "n",
+            "total",
+        )
+        statements: list[tuple] = []  # the fixes, through the counters' one way of changing
         ballot_selection: dict[int, int] = {}
         counted_ballots: set[int] = set()
         for row in ballots:
@@ -858,7 +917,12 @@ def counters_recompute(*, fix: bool = True) -> list[str]:
             for name, value in changes.items():
                 drifts.append(f"Ballot #{row['pk']} {name}: {row[name]} ≠ {value}")
             if fix and changes:
-                Ballot.objects.filter(pk=row["pk"]).update(**changes)
+                ballot = Ballot(
+                    pk=row["pk"], anonymous=row["anonymous"], updated_at=row["updated_at"]
+                )
+                statements.append(
+                    _ballot_counts_statement(selection, ballot, row["n"], row["total"], touch=False)
+                )
         # Ranked ballots: ranks 1..n, in the participant's order (rank, then time of the vote).
         rows = Vote.objects.values("pk", "ballot_id", "proposal_id", "rank").order_by(
             "ballot_id", "rank", "created_at", "pk"
@@ -901,12 +965,23 @@ def counters_recompute(*, fix: bool = True) -> list[str]:
             for name, value in changes.items():
                 drifts.append(f"SelectionProposal #{entry['pk']} {name}: {entry[name]} ≠ {value}")
             if fix and changes:
-                SelectionProposal.objects.filter(pk=entry["pk"]).update(**changes)
-        for key in set(expected) - seen:
+                statements.append(
+                    _entry_change_statement(
+                        selections[key[0]],
+                        key[1],
+                        votes - entry["votes_count"],
+                        points - entry["points"],
+                    )
+                )
+        for key in sorted(set(expected) - seen):
             votes, points = expected[key]
             drifts.append(f"SelectionProposal missing for selection {key[0]} proposal {key[1]}")
             if fix:
-                SelectionProposal.objects.create(
-                    selection_id=key[0], proposal_id=key[1], votes_count=votes, points=points
+                statements.append(
+                    _entry_change_statement(selections[key[0]], key[1], votes, points)
                 )
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    _batch(cursor, [statement])
     return drifts

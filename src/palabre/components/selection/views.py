@@ -23,36 +23,16 @@ from django.views.decorators.http import require_POST
 
 from palabre.core import ratelimit
 from palabre.core.pagecache import anonymous_page_cache
-from palabre.core.params import id_or_404
 from palabre.core.params import redirect_back as _back
-from palabre.core.views import project_visible_or_404, resolve_step
+from palabre.core.stepviews import is_htmx, login_first, project_visible_or_404, resolve_step
 
 from . import permissions, selectors, services
 from .forms import ListFilterForm, RequirementsForm
 from .models import Selection, selection_url
 
 
-class _Refusal(Exception):
-    def __init__(self, response):
-        self.response = response
-
-
-def _refusals(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _Refusal as refusal:
-            return refusal.response
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
 def _resolve(request, slug, step_slug) -> tuple:
-    project, step, refusal = resolve_step(request, slug, step_slug, kind="selection")
-    if refusal:
-        raise _Refusal(refusal)
+    project, step = resolve_step(request, slug, step_slug, kind="selection")
     selection = selectors.selection_for_step(step)
     if selection is None:
         raise Http404(_("Ce vote n'est pas encore configuré."))
@@ -116,16 +96,8 @@ def _resolve_action(request, slug, step_slug) -> tuple:
     return project, selection.step, selection
 
 
-_pk = id_or_404
-
-
-# Refusals of ``vote_cast``/``vote_remove`` that mean "this proposal is not in the ballot".
-NOT_IN_BALLOT = frozenset({"limit", "budget", "not_voted"})
-
-
-def _is_htmx(request) -> bool:
-    # From META: ``request.headers`` would copy every header for this one.
-    return request.META.get("HTTP_HX_REQUEST") == "true"
+def _login_first(request, fallback: str):
+    return login_first(request, fallback, _("Connectez-vous ou créez un compte pour voter."))
 
 
 def _context(request, project, step, selection: Selection, **extra) -> dict:
@@ -174,27 +146,14 @@ def step_view(request, *, project, step):
 
 
 @anonymous_page_cache
-@_refusals
-def proposal_view(request, slug, step_slug, pk):
+def proposal_view(request, slug, step_slug, pk: int):
     """One proposal's page in this vote: summary, cost, votes when visible, the vote button."""
     project, step, selection = _resolve(request, slug, step_slug)
-    proposal = selectors.candidates(selection).filter(pk=_pk(pk)).first()
+    proposal = selectors.candidates(selection).filter(pk=pk).first()
     if proposal is None:
         raise Http404(_("Proposition introuvable."))
     context = _context(request, project, step, selection, proposal=proposal)
     return render(request, "selection/proposal.html", context)
-
-
-def _login_first(request, fallback: str):
-    if not request.user.is_authenticated:
-        messages.info(request, _("Connectez-vous ou créez un compte pour voter."))
-        response = redirect_to_login(request.POST.get("next") or fallback)
-        if _is_htmx(request):  # a whole page, not a fragment: htmx navigates to it
-            answer = HttpResponse(status=204)
-            answer["HX-Redirect"] = response["Location"]
-            return answer
-        return response
-    return None
 
 
 def _answer_csrf_token(request) -> str:
@@ -250,12 +209,10 @@ def _htmx_answer(request, project, step, selection, *, message, ok, fragment, ex
     return HttpResponse(get_template(fragment).render(context))
 
 
-@_refusals
 @require_POST
-def vote_view(request, slug, step_slug, pk):
+def vote_view(request, slug, step_slug, pk: int):
     """Vote (``action=vote``) or take back a vote (``action=unvote``) for a proposal."""
     project, step, selection = _resolve_action(request, slug, step_slug)
-    pk = _pk(pk)
 
     def fallback() -> str:  # reversed only for an answer that redirects (not for htmx)
         return f"{step.get_absolute_url()}#proposal-{pk}"
@@ -264,22 +221,22 @@ def vote_view(request, slug, step_slug, pk):
         return _login_first(request, fallback())
     # Too many votes in a short time (a script): refused before the vote's transaction.
     limited = ratelimit.vote(request.user)
-    if limited is not None and not _is_htmx(request):
+    if limited is not None and not is_htmx(request):
         return ratelimit.too_many(request, limited, back=fallback())
     action = request.POST.get("action")
-    ballot = refused = None
+    outcome = None
     if limited is not None:
         message, ok = limited.message, False
     else:
         try:
             if action == "unvote":
-                ballot = services.vote_remove(
+                outcome = services.vote_remove(
                     user=request.user, selection=selection, proposal_id=pk
                 )
                 message = _("Votre vote est retiré.")
             else:
                 anonymous = request.POST.get("anonymous")
-                ballot = services.vote_cast(
+                outcome = services.vote_cast(
                     user=request.user,
                     selection=selection,
                     proposal_id=pk,
@@ -288,29 +245,25 @@ def vote_view(request, slug, step_slug, pk):
                 message = _("Votre vote est enregistré.")
             ok = True
         except services.VoteRefused as exc:
-            message, ok, refused = " ".join(exc.messages), False, exc
+            outcome = exc.outcome  # what was read before the refusal, and its reason
+            message, ok = outcome.reason, False
         except ValidationError as exc:
             message, ok = " ".join(exc.messages), False
-    if _is_htmx(request):
+    if is_htmx(request):
         where = request.POST.get("where", "list")
         # The service read the proposal (id and title are what the fragment needs) and the
         # ballot's counts, also when it refused; a refusal that came first reads them here.
-        source = ballot or refused
-        proposal = getattr(source, "proposal", None)
-        if proposal is None:
-            proposal = services.candidate_proposal(selection, pk)
-        if refused is not None and refused.ballot is not None and refused.code in NOT_IN_BALLOT:
-            # Refused for a reason that says the proposal is not in the ballot: the counts
-            # the service read with the lock stand, no need to read the votes.
-            ballot = refused.ballot
-            ballot.current_votes, ballot.votes_partial = [], True
+        if outcome is not None and outcome.proposal_read:
+            proposal = outcome.proposal
+        else:
+            proposal = selectors.candidate(selection, pk)
         # « Mes votes » lists the ballot, not this proposal: a vote for one withdrawn or
         # moderated since (no longer a candidate) is still taken back there.
         if proposal is None and where != "ballot":
             raise Http404
         fragment = "selection/_ballot_answer.html" if where == "ballot" else "_vote_answer.html"
         state = selectors.ballot_state(
-            selection, request.user, ballot=ballot, with_proposals=where == "ballot"
+            selection, request.user, outcome=outcome, with_proposals=where == "ballot"
         )
         answer = _htmx_answer(
             request,
@@ -336,7 +289,6 @@ def vote_view(request, slug, step_slug, pk):
     return _back(request, fallback())
 
 
-@_refusals
 def ballot_view(request, slug, step_slug):
     """« Mes votes »: the participant's ballot in this step, reorderable when ranked."""
     project, step, selection = _resolve(request, slug, step_slug)
@@ -352,12 +304,10 @@ def ballot_view(request, slug, step_slug):
     return render(request, "selection/ballot.html", context)
 
 
-@_refusals
 @require_POST
-def move_view(request, slug, step_slug, pk):
+def move_view(request, slug, step_slug, pk: int):
     """Ranked votes: move a proposal up or down one rank (``direction``)."""
     project, step, selection = _resolve_action(request, slug, step_slug)
-    pk = _pk(pk)
     fallback = f"{selection_url(step, 'ballot')}#vote-{pk}"
     if response := _login_first(request, fallback):
         return response
@@ -370,7 +320,7 @@ def move_view(request, slug, step_slug, pk):
         ok = True
     except ValidationError as exc:
         message, ok = " ".join(exc.messages), False
-    if _is_htmx(request):
+    if is_htmx(request):
         return _htmx_answer(
             request,
             project,
@@ -384,7 +334,6 @@ def move_view(request, slug, step_slug, pk):
     return redirect(fallback)
 
 
-@_refusals
 @require_POST
 def anonymity_view(request, slug, step_slug):
     project, step, selection = _resolve(request, slug, step_slug)
@@ -402,7 +351,6 @@ def anonymity_view(request, slug, step_slug):
     return _back(request, fallback)
 
 
-@_refusals
 @require_POST
 def requirements_view(request, slug, step_slug):
     """The participant gives what the step requires (zip code, birth date, rules)."""
@@ -439,7 +387,6 @@ def _results_or_refusal(request, slug, step_slug):
 
 
 @anonymous_page_cache
-@_refusals
 def results_view(request, slug, step_slug):
     project, step, selection, decision = _results_or_refusal(request, slug, step_slug)
     context = _context(request, project, step, selection, refusal=decision)
@@ -453,7 +400,6 @@ def results_view(request, slug, step_slug):
     return response
 
 
-@_refusals
 def results_csv_view(request, slug, step_slug):
     project, step, selection, decision = _results_or_refusal(request, slug, step_slug)
     if not decision:

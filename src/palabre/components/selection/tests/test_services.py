@@ -248,33 +248,83 @@ def test_recompute_renumbers_broken_ranks(participant):
     assert services.counters_recompute(fix=False) == []
 
 
+class _AfterTheLastStatement(Exception):
+    pass
+
+
+def _failing_after(monkeypatch, sql_part: str):
+    """Make the vote services fail right after the batch whose SQL holds ``sql_part`` ran."""
+    batch = services._batch
+
+    def failing(cursor, statements, *args, **kwargs):
+        rows = batch(cursor, statements, *args, **kwargs)
+        if any(sql_part in statement[0] for statement in statements):
+            raise _AfterTheLastStatement
+        return rows
+
+    monkeypatch.setattr(services, "_batch", failing)
+
+
+def _stored(selection):
+    return (
+        counts(selection),
+        list(Ballot.objects.values_list("votes_count", "spent", "counted")),
+        list(Vote.objects.order_by("proposal_id").values_list("proposal_id", "rank")),
+    )
+
+
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_a_vote_opens_and_commits_in_its_two_round_trips(monkeypatch):
+@pytest.mark.parametrize("vote_type", ["simple", "budget", "ranked"])
+def test_an_exception_after_the_last_statement_rolls_the_whole_vote_back(monkeypatch, vote_type):
+    # The vote's transaction is Django's atomic block: nothing is committed before its end,
+    # so a failure after the last statement (here, right after the writes) undoes them all.
+    participant = verified_user(username="camille")
+    rules = {"budget": 100_000} if vote_type == "budget" else {}
+    selection = make_selection(vote_type=vote_type, votes_max=3, **rules)
+    p1, p2, *_ = proposals(selection)
+    services.vote_cast(user=participant, selection=selection, proposal_id=p1.pk)
+    before = _stored(selection)
+    with monkeypatch.context() as patch:
+        _failing_after(patch, f"INSERT INTO {Vote._meta.db_table} ")
+        with pytest.raises(_AfterTheLastStatement):
+            services.vote_cast(user=participant, selection=selection, proposal_id=p2.pk)
+    assert _stored(selection) == before
+    with monkeypatch.context() as patch:
+        _failing_after(patch, f"DELETE FROM {Vote._meta.db_table} ")  # noqa: S608 - a needle
+        with pytest.raises(_AfterTheLastStatement):
+            services.vote_remove(user=participant, selection=selection, proposal_id=p1.pk)
+    assert _stored(selection) == before
+    services.vote_cast(user=participant, selection=selection, proposal_id=p2.pk)  # still works
+    assert counts(selection)[p2.pk][0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_vote_is_two_batches_of_statements(monkeypatch):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     if connection.vendor != "postgresql":
-        pytest.skip("the transaction's edges ride along on PostgreSQL; .ci/run runs this there")
+        pytest.skip("statements go in batches on PostgreSQL; .ci/run runs this there")
     participant = verified_user(username="camille")
     selection = make_selection(vote_type="ranked", votes_max=2)
     p1, p2, p3, *_ = proposals(selection)
     services.vote_cast(user=participant, selection=selection, proposal_id=p1.pk)  # creates
-    after_each = []
-    batch = services._batch
+    services.vote_cast(user=participant, selection=selection, proposal_id=p3.pk)
+    services.vote_remove(user=participant, selection=selection, proposal_id=p3.pk)  # prepared
 
-    def recording(cursor, statements, *args, **kwargs):
-        rows = batch(cursor, statements, *args, **kwargs)
-        after_each.append(connection.connection.info.transaction_status.name)
-        return rows
+    def sent(captured):
+        return [q["sql"] if q["sql"] in ("BEGIN", "COMMIT", "ROLLBACK") else "…" for q in captured]
 
-    monkeypatch.setattr(services, "_batch", recording)
-    services.vote_cast(user=participant, selection=selection, proposal_id=p2.pk)
-    assert after_each == ["INTRANS", "IDLE"]  # the second batch committed
-    after_each.clear()
-    refused("limit", user=participant, selection=selection, proposal_id=p3.pk)
-    refused("already", user=participant, selection=selection, proposal_id=p2.pk)
-    assert after_each == ["INTRANS", "INTRANS"]  # refused after the first: rolled back
-    after_each.clear()
-    services.vote_remove(user=participant, selection=selection, proposal_id=p1.pk)
-    assert after_each == ["INTRANS", "IDLE"]
-    assert counts(selection) == {p1.pk: (0, 0), p2.pk: (1, 2)}
+    # The transaction is psycopg's and Django's (BEGIN before the first statement, COMMIT at
+    # the end of the atomic block), the statements go in two batches: the reads, the writes.
+    with CaptureQueriesContext(connection) as cast:
+        services.vote_cast(user=participant, selection=selection, proposal_id=p2.pk)
+    assert sent(cast) == ["BEGIN", "…", "…", "COMMIT"]
+    with CaptureQueriesContext(connection) as refusal:
+        refused("limit", user=participant, selection=selection, proposal_id=p3.pk)
+    assert sent(refusal) == ["BEGIN", "…", "ROLLBACK"]
+    with CaptureQueriesContext(connection) as remove:
+        services.vote_remove(user=participant, selection=selection, proposal_id=p1.pk)
+    assert sent(remove) == ["BEGIN", "…", "…", "COMMIT"]
+    assert counts(selection) == {p1.pk: (0, 0), p2.pk: (1, 2), p3.pk: (0, 0)}
     assert list(Vote.objects.values_list("proposal_id", "rank")) == [(p2.pk, 1)]
