@@ -221,7 +221,7 @@ def _rules_statement(selection: Selection, user, proposal_id: int | None) -> tup
     ``proposal_id`` if it takes part in this vote.
 
     The join on the proposal repeats ``Selection.candidates`` (the ORM's one statement of the
-    rule) in SQL: ``test_services.test_the_vote_path_and_the_model_agree_on_candidates``
+    rule) in SQL: ``tests/test_one_source.py::test_the_vote_path_and_the_model_agree_on_candidates``
     proves both agree over every combination."""
     from palabre.components.collect.models import Proposal
 
