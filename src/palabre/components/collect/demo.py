@@ -1,5 +1,9 @@
 """The collect step's demo, called by ``manage.py load_demo`` (``StepKind.demo``).
 
+The content (the two projects, the ideas, places, texts and answers) is data:
+``demo/collect.toml`` beside this module, read through ``palabre.core.demo.load_data``. This
+module turns it into rows.
+
 Two projects of the fictional city of Belleroche:
 
 - « Budget participatif 2027 », whose open step « Dépôt des projets » holds about 220 projects from
@@ -26,162 +30,19 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 
-from palabre.core.management.commands.load_demo import CENTRE, DISTRICTS, ProjectSpec, StepSpec
+from palabre.core.demo import ProjectSpec, load_data
 from palabre.participation import services as participation
 from palabre.participation.models import Comment, Follow
 
 from . import services
 from .models import Category, Collect, Preset, Proposal, Question
 
+DATA = load_data("collect", "collect")
+BUDGET = ProjectSpec.from_data(DATA["budget"]["project"])
+IDEAS = ProjectSpec.from_data(DATA["ideas"]["project"])
+BUDGET_SLUG = BUDGET.slug
+IDEAS_SLUG = IDEAS.slug
 SEED = "belleroche-collect"
-BUDGET_SLUG = "budget-participatif-2027"
-IDEAS_SLUG = "boite-a-idees-belleroche"
-
-BUDGET = ProjectSpec(
-    slug=BUDGET_SLUG,
-    title="Budget participatif 2027 : 1 million d’euros pour vos projets",
-    summary=(
-        "Un banc, un jardin, une fresque, une piste cyclable : proposez un projet pour votre "
-        "quartier. La Ville y consacre un million d’euros, et ce sont les habitantes et les "
-        "habitants qui choisiront les lauréats."
-    ),
-    body="""
-<p>Chaque année, Belleroche consacre 5 % de son budget d’investissement à des projets proposés
-et choisis par sa population. Tout le monde peut déposer un projet, dès 11 ans, seul ou à
-plusieurs.</p>
-<h2>Les règles</h2>
-<ul>
-<li>un projet d’intérêt général, sur l’espace public ou un équipement municipal ;</li>
-<li>un coût estimé de 150 000 € au plus, pour un investissement (pas de fonctionnement) ;</li>
-<li>réalisable en deux ans.</li>
-</ul>
-<h2>Le calendrier</h2>
-<p>Dépôt des projets, analyse par les services (recevable ou non, coût vérifié), puis vote en
-ligne et dans les mairies de quartier.</p>
-""",
-    themes=["democratie-locale", "environnement", "mobilite", "culture", "sport"],
-    districts=[d[0] for d in DISTRICTS],
-    published=-40,
-    steps=[
-        StepSpec(
-            "depot-des-projets",
-            "Dépôt des projets",
-            (-35, 9),
-            (25, 23),
-            "<p>Déposez votre projet : décrivez-le, placez-le sur la carte, estimez son coût. "
-            "Vous pouvez enregistrer un brouillon et y revenir.</p>",
-            kind="collect",
-        ),
-        StepSpec(
-            "analyse",
-            "Analyse des projets par les services",
-            (26, 9),
-            (60, 18),
-            "<p>Les services vérifient chaque projet : faisabilité, coût, respect des règles. "
-            "Chaque projet reçoit une réponse motivée.</p>",
-        ),
-    ],
-)
-
-IDEAS = ProjectSpec(
-    slug=IDEAS_SLUG,
-    title="Boîte à idées : Belleroche au quotidien",
-    summary=(
-        "Une idée pour mieux vivre à Belleroche ? Propreté, horaires, commerces, animations : "
-        "déposez-la en quelques mots, commentez celles des autres."
-    ),
-    body="<p>Toutes les idées sont lues par les services et les élus de quartier. Les plus "
-    "commentées sont étudiées en priorité.</p>",
-    themes=["democratie-locale", "solidarites", "urbanisme"],
-    districts=[],
-    published=-60,
-    steps=[
-        StepSpec(
-            "vos-idees",
-            "Vos idées",
-            (-55, 9),
-            (120, 23),
-            "<p>Une idée, un titre, quelques lignes : c’est tout.</p>",
-            kind="collect",
-        )
-    ],
-)
-
-CATEGORIES = ["Aménagement de l’espace public", "Nature en ville", "Équipement", "Animation"]
-
-# (title pattern, theme slug, category index, cost range in euros)
-PROJECT_IDEAS = [
-    ("Des bancs ombragés {place}", "urbanisme", 0, (3_000, 18_000)),
-    ("Un jardin partagé {place}", "environnement", 1, (8_000, 40_000)),
-    ("Planter des arbres fruitiers {place}", "environnement", 1, (5_000, 25_000)),
-    ("Une fontaine à boire {place}", "urbanisme", 2, (6_000, 30_000)),
-    ("Des arceaux à vélos {place}", "mobilite", 0, (2_000, 12_000)),
-    ("Une piste cyclable sécurisée {place}", "mobilite", 0, (40_000, 150_000)),
-    ("Une boîte à livres {place}", "culture", 3, (500, 3_000)),
-    ("Une fresque participative {place}", "culture", 3, (4_000, 20_000)),
-    ("Un terrain de pétanque {place}", "sport", 2, (5_000, 22_000)),
-    ("Des agrès de sport en plein air {place}", "sport", 2, (15_000, 60_000)),
-    ("Des toilettes publiques {place}", "urbanisme", 2, (30_000, 120_000)),
-    ("Un composteur collectif {place}", "environnement", 1, (1_500, 6_000)),
-    ("Une aire de jeux inclusive {place}", "sport", 2, (40_000, 150_000)),
-    ("Des nichoirs et un hôtel à insectes {place}", "environnement", 1, (800, 4_000)),
-    ("Un abri vélo sécurisé {place}", "mobilite", 2, (12_000, 45_000)),
-    ("Un kiosque pour les concerts {place}", "culture", 3, (35_000, 140_000)),
-    ("Un éclairage solaire {place}", "environnement", 0, (10_000, 70_000)),
-    ("Une table de pique-nique accessible {place}", "urbanisme", 0, (1_500, 7_000)),
-]
-
-PLACES = {
-    "centre-ville": ["place du Marché", "rue Carnot", "square de la Mairie", "cours Gambetta"],
-    "les-tanneurs": ["quai des Mégissiers", "rue des Tanneurs", "square des Ateliers"],
-    "plateau-saint-jean": ["parc central", "allée des Peupliers", "école Jules-Ferry"],
-    "les-rives": ["voie verte", "médiathèque des Rives", "berges de l’Aubrive"],
-    "les-tilleuls": ["complexe sportif", "lycée Marie-Curie", "square des Tilleuls"],
-    "faubourg-de-la-gare": ["parvis de la gare", "écoquartier des Ateliers", "rue de l’Industrie"],
-}
-
-BODY = (
-    "<p>{why}</p><p>Concrètement, nous proposons {what}. Le projet profitera aux familles, "
-    "aux personnes âgées et aux écoles du quartier.</p><ul><li>emplacement : {place} ;</li>"
-    "<li>entretien : par les services municipaux ;</li><li>réalisation : en quelques "
-    "semaines.</li></ul>"
-)
-WHYS = [
-    "Le quartier manque d’endroits agréables où se retrouver.",
-    "Les enfants n’ont pas assez d’espace pour jouer en sécurité.",
-    "En été, il fait très chaud et il n’y a presque pas d’ombre.",
-    "Beaucoup d’habitants le demandent depuis des années au conseil de quartier.",
-    "C’est un lieu de passage qui pourrait devenir un lieu de vie.",
-]
-
-IDEA_TEXTS = [
-    ("Ouvrir la médiathèque le dimanche matin", "solidarites"),
-    ("Plus de poubelles de tri au centre-ville", "urbanisme"),
-    ("Un marché de producteurs le mercredi soir", "democratie-locale"),
-    ("Des ateliers de réparation de vélos gratuits", "solidarites"),
-    ("Un plan des toilettes publiques", "urbanisme"),
-    ("Un conseil municipal des enfants", "democratie-locale"),
-    ("Une fête des voisins soutenue par la Ville", "solidarites"),
-    ("Des cours de français pour adultes le soir", "solidarites"),
-    ("Afficher les horaires des bus en temps réel", "urbanisme"),
-    ("Un troc de plantes au printemps", "solidarites"),
-    ("Des bancs devant la poste", "urbanisme"),
-    ("Prêter des outils de jardinage", "solidarites"),
-    ("Un café des aidants", "solidarites"),
-    ("Publier les comptes rendus des conseils de quartier", "democratie-locale"),
-    ("Une navette vers le marché pour les aînés", "solidarites"),
-]
-
-AUDIENCES = ["les familles", "tout le quartier", "les aînés", "les enfants"]
-
-COMMENTS = [
-    "Très bonne idée, je soutiens !",
-    "Il faudrait prévoir l’entretien dès le départ.",
-    "Et pourquoi pas aussi dans les autres quartiers ?",
-    "Attention au bruit pour les riverains le soir.",
-    "Les enfants de l’école seraient ravis.",
-    "Le coût me paraît sous-estimé.",
-]
 
 
 def load(loader) -> list[str]:
@@ -207,13 +68,8 @@ class Demo:
         ideas_project = self.loader.project(IDEAS)
         budget_step = budget_project.steps.get(slug="depot-des-projets")
         ideas_step = ideas_project.steps.get(slug="vos-idees")
-        budget = self.collect(
-            budget_step,
-            Preset.BUDGET,
-            intro="<p>Un projet = une idée précise, localisée, chiffrée. Les services vous "
-            "aident : permanences le samedi matin en mairie de quartier.</p>",
-        )
-        ideas = self.collect(ideas_step, Preset.IDEAS, intro="")
+        budget = self.collect(budget_step, Preset.BUDGET, intro=DATA["budget"]["intro"])
+        ideas = self.collect(ideas_step, Preset.IDEAS, intro=DATA["ideas"]["intro"])
         self.budget_proposals(budget)
         self.ideas(ideas)
         return budget.proposals.count(), ideas.proposals.count()
@@ -225,8 +81,8 @@ class Demo:
             {"step": step},
             {
                 "intro": intro,
-                "map_latitude": CENTRE[0],
-                "map_longitude": CENTRE[1],
+                "map_latitude": self.loader.centre[0],
+                "map_longitude": self.loader.centre[1],
                 "map_zoom": 13,
             },
         )
@@ -237,13 +93,13 @@ class Demo:
 
     def point_in(self, index: int, rng: random.Random) -> tuple[float, float]:
         """A point inside district ``index`` (see ``load_demo.district_polygons``)."""
-        lat0, lng0 = CENTRE
+        lat0, lng0 = self.loader.centre
         stretch = 1 / math.cos(math.radians(lat0))
         if index == 0:
             radius = 0.0065 * math.sqrt(rng.random())
             angle = rng.uniform(0, 360)
         else:
-            sectors = len(DISTRICTS) - 1
+            sectors = len(self.loader.district_map) - 1
             a0 = 90 + (index - 1) * 360 / sectors
             angle = rng.uniform(a0 + 6, a0 + 360 / sectors - 6)
             radius = rng.uniform(0.0095, 0.0255)
@@ -254,27 +110,24 @@ class Demo:
         )
 
     def budget_proposals(self, collect: Collect) -> None:
+        data = DATA["budget"]
         categories = [
             self.loader.upsert(Category, {"collect": collect, "name": name}, {"position": i})
-            for i, name in enumerate(CATEGORIES)
+            for i, name in enumerate(data["categories"])
         ]
+        values = dict(data["question"])
         question = self.loader.upsert(
-            Question,
-            {"collect": collect, "label": "Porté par"},
-            {
-                "kind": "single",
-                "choices": "Une personne\nUn collectif d’habitants\nUne association",
-                "required": False,
-                "position": 95,
-            },
+            Question, {"collect": collect, "label": values.pop("label")}, values
         )
         existing = set(collect.proposals.values_list("title", flat=True))
         themes = self.loader.theme_map
         districts = self.loader.district_map
         created = []
-        for d_index, (slug, _name, _desc) in enumerate(DISTRICTS):
-            for place in PLACES[slug]:
-                for pattern, theme, category, (low, high) in PROJECT_IDEAS:
+        for d_index, slug in enumerate(districts):
+            for place in data["places"][slug]:
+                for idea in data["ideas"]:
+                    pattern, theme, category = idea["pattern"], idea["theme"], idea["category"]
+                    low, high = idea["cost"]
                     # One generator per project: a rerun draws the same, whatever exists.
                     rng = random.Random(f"{SEED}-{slug}-{place}-{pattern}")  # noqa: S311
                     title = pattern.format(place=f"— {place}")
@@ -283,24 +136,25 @@ class Demo:
                     lat, lng = self.point_in(d_index, rng)
                     cost = rng.randrange(low, high, 100)
                     author = rng.choice(self.participants)
-                    why = rng.choice(WHYS)
+                    why = rng.choice(data["whys"])
                     origin = rng.choice(question.choice_list)
-                    audience = rng.choice(AUDIENCES)
-                    data = {
+                    audience = rng.choice(data["audiences"])
+                    answers = {
                         "title": title,
-                        "summary": f"{pattern.format(place='').strip()} : {place}, "
-                        f"pour {audience}.",
-                        "body": BODY.format(why=why, what=title.lower(), place=place),
+                        "summary": data["summary"].format(
+                            idea=pattern.format(place="").strip(), place=place, audience=audience
+                        ),
+                        "body": data["body"].format(why=why, what=title.lower(), place=place),
                         "theme": str(themes[theme].pk),
                         "category": str(categories[category].pk),
                         "district": str(districts[slug].pk),
-                        "address": f"{place.capitalize()}, Belleroche",
+                        "address": data["address"].format(place=place.capitalize()),
                         "latitude": str(lat),
                         "longitude": str(lng),
                         "cost": str(cost),
                         question.field_name: origin,
                     }
-                    created.append(self.submit(author, collect, data))
+                    created.append(self.submit(author, collect, answers))
         self.spread_dates(collect, created)
         self.analyse(collect)
         self.discuss(collect)
@@ -320,27 +174,15 @@ class Demo:
     def analyse(self, collect: Collect) -> None:
         """Statuses and answers on the oldest proposals, as the services would have given."""
         statuses = {s.name: s for s in collect.statuses.all()}
+        answers = DATA["budget"]["answers"]
         oldest = list(collect.proposals.order_by("number")[:40])
         for i, proposal in enumerate(oldest):
             if proposal.status_id:
                 continue
             if i % 5 == 4:
-                status, answer = (
-                    statuses.get("Non recevable"),
-                    (
-                        "<p>Ce projet relève du fonctionnement (entretien courant) et non de "
-                        "l’investissement : il ne peut pas être retenu. Nous l’avons transmis au "
-                        "service concerné.</p>"
-                    ),
-                )
+                status, answer = statuses.get("Non recevable"), answers["refused"]
             elif i % 3 == 0:
-                status, answer = (
-                    statuses.get("Recevable"),
-                    (
-                        "<p>Projet recevable : les services ont vérifié sa faisabilité et son "
-                        "coût. Il sera soumis au vote.</p>"
-                    ),
-                )
+                status, answer = statuses.get("Recevable"), answers["admissible"]
             else:
                 status, answer = statuses.get("En cours d'étude"), ""
             services.proposal_set_status(actor=self.admin, proposals=[proposal], status=status)
@@ -365,7 +207,7 @@ class Demo:
             proposal.collect = collect
             for _ in range(rng.randrange(0, 4)):
                 author = rng.choice(self.participants)
-                body = rng.choice(COMMENTS)
+                body = rng.choice(DATA["budget"]["comments"])
                 if (author.pk, proposal.pk, body) not in existing:
                     participation.comment_create(author=author, target=proposal, body=body)
                     existing.add((author.pk, proposal.pk, body))
@@ -380,16 +222,19 @@ class Demo:
         themes = self.loader.theme_map
         existing = set(collect.proposals.values_list("title", flat=True))
         created = []
-        for i, (title, theme) in enumerate(IDEA_TEXTS * 2):
-            if i >= len(IDEA_TEXTS):
-                title = f"{title} (bis)"
+        data, whys = DATA["ideas"], DATA["budget"]["whys"]
+        ideas = data["ideas"]
+        for i, idea in enumerate(ideas * 2):
+            title = idea["title"]
+            if i >= len(ideas):
+                title = data["again"].format(title=title)
             if title in existing:
                 continue
             author = self.participants[(i * 7) % len(self.participants)]
-            data = {
+            answers = {
                 "title": title,
-                "body": f"<p>{WHYS[i % len(WHYS)]} {title}, ce serait simple et utile.</p>",
-                "theme": str(themes[theme].pk),
+                "body": data["body"].format(why=whys[i % len(whys)], title=title),
+                "theme": str(themes[idea["theme"]].pk),
             }
-            created.append(self.submit(author, collect, data))
+            created.append(self.submit(author, collect, answers))
         self.spread_dates(collect, created)

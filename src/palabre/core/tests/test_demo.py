@@ -110,22 +110,6 @@ def test_load_demo_resets_a_changed_password():
     assert user.check_password(PASSWORD)
 
 
-@pytest.mark.django_db
-def test_bench_projects_are_bulk_created_once():
-    load("--projects", "12")
-    bench = Project.objects.filter(slug__startswith="projet-bench-")
-    assert bench.count() == 12
-    assert Step.objects.filter(project__in=bench).count() == 24
-    before = counts()
-    load("--projects", "12")
-    assert counts() == before
-    anonymous = AnonymousUser()
-    statuses = {
-        p.status for p in selectors.project_list(anonymous).filter(slug__startswith="projet-bench-")
-    }
-    assert statuses == {"open", "upcoming", "closed"}
-
-
 def test_district_polygons_are_closed_counter_clockwise_rings():
     for shape in district_polygons((46.2, 2.9), 6):
         ring = shape["coordinates"][0]

@@ -1,17 +1,23 @@
 """``manage.py load_demo``: the demo of a fictional city, Belleroche (about 80,000 inhabitants).
 
+The content is data: the organisation, its pages, themes and districts
+(``core/demo/organisation.toml``), the accounts (``core/demo/accounts.toml``) and the projects
+(``core/demo/projects.toml``), read through ``palabre.core.demo.load_data``; this module turns
+them into rows.
+
 Idempotent: every row is keyed on a slug, an email or a kind, so running the command again
 updates the demo in place instead of duplicating it. Content an organiser edits goes through
 ``core.services.content_save`` (an action-log row per object created or changed; nothing is
 logged for an object that is already as the demo wants it). Step dates are relative to the day
 the command runs, so the open / upcoming / closed states are right whenever the demo is loaded.
 
-``--projects N`` bulk-creates N extra generic projects (two steps each, no images) for the
-benchmarks: slugs ``projet-bench-0001``… , existing ones are left alone.
-
 Step kinds add their own demo (house rule 1: ``core`` imports no component): after the core
-demo, every registered kind with a ``demo`` hook is called with the loader, adds its projects
-and steps through ``DemoLoader.project()`` and fills them (``core/components.py``).
+demo, every installed component with a ``demo`` hook is called with the loader, adds its
+projects and steps through ``DemoLoader.project()`` and fills them (``core/components.py``),
+from the data files beside the kind.
+
+The benchmarks' generic projects are not the product's business: ``bench/foundation_seed.py``
+adds them after this command.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +39,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from palabre.core import components, demo_images, services
+from palabre.core.demo import ProjectSpec, load_data
 from palabre.core.models import (
     ActionLog,
     District,
@@ -46,702 +53,6 @@ from palabre.core.models import (
 
 DEFAULT_PASSWORD = "demo-palabre-2026"  # noqa: S105 - public demo accounts
 SITE_URL = "http://127.0.0.1:8000/"
-BENCH_PREFIX = "projet-bench-"
-
-# ---------------------------------------------------------------------------------------------
-# The content. Belleroche, its districts, people and projects are invented; any resemblance to
-# a real town is fortuitous. Postal codes 991xx and phone numbers 01 99 00 xx xx do not exist.
-# ---------------------------------------------------------------------------------------------
-
-CENTRE = (46.2000, 2.9000)  # fictional (lat, lng): Belleroche is on no map
-
-ORGANISATION = {
-    "name": "Ville de Belleroche",
-    "tagline": "Votre ville, vos idées : participez aux projets de Belleroche",
-    "description": (
-        "<p>Belleroche est une ville (fictive) de 80 000 habitantes et habitants, traversée "
-        "par l’Aubrive. Depuis 2020, la Ville associe la population à ses grands projets : "
-        "aménagements, budget participatif, conseil citoyen, consultations.</p>"
-        "<p>Sur cette plateforme, vous pouvez suivre chaque projet étape par étape, donner "
-        "votre avis et connaître les décisions prises à la suite de votre participation.</p>"
-    ),
-    "primary_colour": "#1d4e89",
-    "secondary_colour": "#e8833a",
-    "contact_email": "participation@example.org",
-    "contact_address": "Hôtel de ville\nService Participation citoyenne\n"
-    "1 place de la République\n99100 Belleroche",
-    "default_language": "fr",
-}
-
-PAGES = [
-    {
-        "kind": Page.Kind.LEGAL,
-        "slug": "mentions-legales",
-        "title": "Mentions légales",
-        "position": 10,
-        "body": """
-<h2>Éditeur du site</h2>
-<p>Ce site est édité par la Ville de Belleroche (collectivité fictive de démonstration),
-hôtel de ville, 1 place de la République, 99100 Belleroche.
-Téléphone : 01 99 00 12 34. Courriel : participation@example.org.</p>
-<p>Directrice de la publication : Hélène Marchetti, maire de Belleroche.</p>
-<h2>Hébergement</h2>
-<p>Le site est hébergé en France par Hébergeur Exemple SAS, 10 rue de l’Exemple,
-99200 Villefictive. Les données sont stockées dans l’Union européenne.</p>
-<h2>Propriété intellectuelle</h2>
-<p>Les textes publiés par la Ville sont placés sous Licence Ouverte 2.0 (Etalab) : vous pouvez
-les réutiliser librement en citant la source. Les contributions restent la propriété de leurs
-autrices et auteurs, qui en autorisent la publication sur la plateforme.</p>
-<p>La plateforme s’appuie sur Palabre, logiciel libre distribué sous licence AGPL-3.0.</p>
-<h2>Données ouvertes</h2>
-<p>Les résultats des consultations sont publiés en données ouvertes, anonymisés, sous Licence
-Ouverte 2.0. Aucune adresse électronique ni aucune donnée permettant d’identifier une personne
-n’y figure.</p>
-<h2>Accessibilité</h2>
-<p>La Ville s’engage à rendre ce site accessible conformément à l’article 47 de la loi
-n° 2005-102 du 11 février 2005. Si vous ne parvenez pas à accéder à un contenu ou à un
-service, écrivez-nous : nous vous répondrons et vous proposerons une alternative.</p>
-""",
-    },
-    {
-        "kind": Page.Kind.PRIVACY,
-        "slug": "politique-de-confidentialite",
-        "title": "Politique de confidentialité",
-        "position": 20,
-        "body": """
-<h2>Qui traite vos données ?</h2>
-<p>La Ville de Belleroche, représentée par sa maire, est responsable des traitements de
-données personnelles réalisés sur cette plateforme. Vous pouvez joindre sa déléguée à la
-protection des données à l’adresse dpo@example.org.</p>
-<h2>Pourquoi ?</h2>
-<p>Vos données servent uniquement à organiser la participation citoyenne : créer votre compte,
-publier vos contributions, comptabiliser vos votes une seule fois, vous informer de la suite
-donnée aux projets que vous suivez. Ces traitements relèvent de la mission d’intérêt public de
-la commune (article 6.1.e du RGPD).</p>
-<h2>Quelles données ?</h2>
-<ul>
-<li>votre adresse électronique et votre nom d’utilisateur ;</li>
-<li>facultativement, votre code postal, une courte présentation et un avatar ;</li>
-<li>vos contributions, vos votes et vos inscriptions aux événements.</li>
-</ul>
-<p>Votre adresse électronique n’est jamais publiée ni transmise à des tiers. Les statistiques
-publiées sont anonymisées.</p>
-<h2>Combien de temps ?</h2>
-<p>Votre compte est conservé tant que vous l’utilisez. Après trois ans sans connexion, nous
-vous prévenons puis le supprimons. Vous pouvez à tout moment supprimer votre compte vous-même
-et choisir d’effacer ou d’anonymiser vos contributions.</p>
-<h2>Vos droits</h2>
-<p>Vous disposez d’un droit d’accès, de rectification, d’effacement, de limitation,
-d’opposition et de portabilité. Depuis votre espace personnel, vous pouvez télécharger
-l’ensemble de vos données. Pour toute autre demande, écrivez à dpo@example.org.</p>
-<p>Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation
-à la CNIL (www.cnil.fr).</p>
-<h2>Cookies</h2>
-<p>Le site n’utilise que les cookies nécessaires à son fonctionnement (session, sécurité des
-formulaires, langue). Aucun cookie publicitaire n’est déposé.</p>
-""",
-    },
-    {
-        "kind": Page.Kind.CHARTER,
-        "slug": "charte-de-participation",
-        "title": "Charte de participation",
-        "position": 30,
-        "body": """
-<p>Cette plateforme est un espace de dialogue entre les habitantes et habitants de Belleroche
-et leur Ville. Pour qu’il reste utile et agréable, chacune et chacun s’engage à respecter
-cette charte.</p>
-<h2>Vos engagements</h2>
-<ul>
-<li>Respecter les autres participantes et participants, même en cas de désaccord.</li>
-<li>Argumenter sur les idées, jamais contre les personnes.</li>
-<li>Ne publier aucun propos injurieux, diffamatoire, discriminatoire ou haineux.</li>
-<li>Ne pas faire de publicité ni de propagande électorale.</li>
-<li>Ne pas publier d’informations personnelles sur autrui.</li>
-<li>N’utiliser qu’un seul compte par personne.</li>
-</ul>
-<h2>Les engagements de la Ville</h2>
-<ul>
-<li>Présenter clairement ce qui est soumis à la participation et ce qui ne l’est pas.</li>
-<li>Lire toutes les contributions et publier un bilan de chaque étape.</li>
-<li>Expliquer les décisions prises, y compris lorsqu’une proposition n’est pas retenue.</li>
-</ul>
-<h2>Modération</h2>
-<p>Les contributions sont publiées immédiatement et modérées a posteriori. Tout le monde peut
-signaler un contenu qui ne respecte pas la charte ; l’équipe de modération le masque s’il y a
-lieu et en informe son auteur ou son autrice, avec le motif.</p>
-""",
-    },
-    {
-        "kind": Page.Kind.OTHER,
-        "slug": "a-propos",
-        "title": "À propos",
-        "position": 40,
-        "body": """
-<p><strong>Belleroche n’existe pas.</strong> Ce site est une démonstration de Palabre, une
-plateforme libre de participation citoyenne. Les personnes, les quartiers et les projets
-présentés ici sont inventés ; toute ressemblance avec une ville réelle serait fortuite.</p>
-<h2>Ce que vous pouvez essayer</h2>
-<ul>
-<li>parcourir les projets par thème, par quartier ou par état ;</li>
-<li>vous connecter avec un compte de démonstration ;</li>
-<li>explorer le back-office avec le compte administrateur.</li>
-</ul>
-<p>Les données de démonstration sont rechargées avec la commande
-<code>manage.py load_demo</code>.</p>
-""",
-    },
-]
-
-THEMES = [
-    ("mobilite", "Mobilité", "#0f6e8c", "Se déplacer à pied, à vélo, en bus ou en voiture."),
-    ("environnement", "Environnement", "#2e7d32", "Nature en ville, climat, eau, déchets."),
-    ("solidarites", "Solidarités", "#c2185b", "Entraide, accès aux droits, vie des aînés."),
-    ("culture", "Culture", "#7b3fa0", "Médiathèques, spectacles, patrimoine, fêtes."),
-    ("education", "Éducation", "#b26a00", "Écoles, périscolaire, jeunesse."),
-    ("urbanisme", "Urbanisme", "#546e7a", "Espaces publics, logement, aménagement."),
-    ("sport", "Sport", "#d35400", "Équipements sportifs, clubs, sport pour toutes et tous."),
-    (
-        "democratie-locale",
-        "Démocratie locale",
-        "#1d4e89",
-        "Conseils de quartier, conseil citoyen, budget participatif.",
-    ),
-]
-
-# (slug, name, description); the first is the centre, the others ring sectors around it.
-DISTRICTS = [
-    (
-        "centre-ville",
-        "Centre-ville",
-        "Le cœur historique de Belleroche, entre l’hôtel de ville, la place du Marché et les "
-        "rues piétonnes de la vieille ville. Environ 9 000 habitants.",
-    ),
-    (
-        "les-tanneurs",
-        "Les Tanneurs",
-        "Ancien quartier industriel au bord de l’Aubrive : les anciennes tanneries abritent "
-        "aujourd’hui des logements, des ateliers d’artistes et un tiers-lieu. Environ "
-        "14 000 habitants.",
-    ),
-    (
-        "plateau-saint-jean",
-        "Plateau Saint-Jean",
-        "Le plus grand quartier de la ville, construit dans les années 1970 et en pleine "
-        "rénovation : nouvelles écoles, parc central, équipements de proximité. Environ "
-        "21 000 habitants.",
-    ),
-    (
-        "les-rives",
-        "Les Rives de l’Aubrive",
-        "Quartier résidentiel le long de la rivière, avec la médiathèque et la voie verte. "
-        "Environ 12 000 habitants.",
-    ),
-    (
-        "les-tilleuls",
-        "Les Tilleuls",
-        "Quartier pavillonnaire du sud de la ville, autour du complexe sportif et du lycée "
-        "Marie-Curie. Environ 15 000 habitants.",
-    ),
-    (
-        "faubourg-de-la-gare",
-        "Faubourg de la Gare",
-        "Autour de la gare et du pôle d’échanges, un quartier d’activités où se construit "
-        "l’écoquartier des Ateliers. Environ 9 000 habitants.",
-    ),
-]
-
-ADMIN = {
-    "email": "admin@example.org",
-    "username": "admin",
-    "first_name": "Claire",
-    "last_name": "Vidal",
-    "bio": "Chargée de mission participation citoyenne à la Ville de Belleroche.",
-}
-MODERATOR = {
-    "email": "moderateur@example.org",
-    "username": "moderateur",
-    "first_name": "Malik",
-    "last_name": "Rahmani",
-    "bio": "J’anime et je modère les espaces de participation de la Ville.",
-}
-
-PARTICIPANTS = [
-    "Camille Martin", "Yasmine Benali", "Thuy Nguyen", "Mamadou Diallo",
-    "Jean-Pierre Lefèvre", "Léa Dubois", "Karim Haddad", "Sophie Bernard", "Nicolas Petit",
-    "Aïcha Traoré", "Lucas Moreau", "Chloé Laurent", "Mehdi Bouzid", "Inès Garcia",
-    "Thomas Roux", "Manon Fournier", "Hugo Girard", "Fatou Ndiaye", "Julien Bonnet",
-    "Emma Mercier", "Antoine Lambert", "Sarah Cohen", "Kévin Da Silva", "Amandine Fontaine",
-    "Rachid El Amrani", "Élodie Rousseau", "Pierre-Yves Le Goff", "Nathalie Blanc",
-    "Ousmane Sow", "Marie Guérin", "Théo Muller", "Zoé Faure", "Ibrahim Keïta",
-    "Laurence André", "Baptiste Chevalier", "Leïla Mansouri", "Maxime Gauthier",
-    "Clara Perrin", "Samuel Lévy", "Anaïs Morel", "Vincent Ferreira", "Mei Chen",
-    "Gaëlle Kerbrat", "Dimitri Popescu", "Agnès Roussel", "Youssef Cherkaoui", "Océane Henry",
-    "Bruno Lopez", "Nadia Hamidi", "Olivier Schmitt",
-]  # fmt: skip
-
-BIOS = {
-    "camille.martin": "Habitante du centre-ville, cycliste du quotidien et maman de deux enfants.",
-    "yasmine.benali": "Membre du conseil citoyen, bénévole à l’épicerie solidaire du Plateau.",
-    "thuy.nguyen": "Infirmière, je m’intéresse à tout ce qui rend la ville plus verte.",
-    "mamadou.diallo": "Entraîneur de basket au club des Tilleuls depuis quinze ans.",
-    "jean-pierre.lefevre": "Retraité de la SNCF, président de l’association des Tanneurs.",
-    "karim.haddad": "Commerçant place du Marché.",
-    "aicha.traore": "Étudiante en urbanisme, passionnée de cartes et de vélos.",
-    "ines.garcia": "Parent d’élève à l’école Jules-Ferry.",
-    "fatou.ndiaye": "Aide à domicile, je parcours la ville en bus tous les jours.",
-    "rachid.el-amrani": "Architecte, membre du conseil citoyen.",
-    "pierre-yves.le-goff": "Musicien, je joue souvent au kiosque des Rives.",
-    "ousmane.sow": "Éducateur sportif, je m’occupe des city-stades.",
-    "mei.chen": "Je tiens le salon de thé de la rue des Tanneurs.",
-    "gaelle.kerbrat": "Bibliothécaire et membre du conseil citoyen.",
-    "dimitri.popescu": "Développeur, contributeur à des logiciels libres.",
-    "leila.mansouri": "Professeure des écoles au Plateau Saint-Jean.",
-    "olivier.schmitt": "Jardinier amateur, je m’occupe des jardins partagés des Rives.",
-    "sophie.bernard": "Conseillère de quartier des Tilleuls.",
-}
-
-COUNCIL_GROUP = "Conseil citoyen"
-COUNCIL_MEMBERS = [
-    "yasmine.benali", "mamadou.diallo", "jean-pierre.lefevre", "thuy.nguyen",
-    "sophie.bernard", "rachid.el-amrani", "gaelle.kerbrat", "olivier.schmitt",
-]  # fmt: skip
-ZIP_CODES = ["99100", "99100", "99110", "99110", "99100", "99120", ""]
-
-
-@dataclass
-class StepSpec:
-    slug: str
-    title: str
-    start: tuple[int, int]  # (days from today, hour)
-    end: tuple[int, int]
-    body: str
-    kind: str = ""  # a registered step kind; "" or an unregistered kind: the loader's default
-
-
-@dataclass
-class ProjectSpec:
-    slug: str
-    title: str
-    summary: str
-    body: str
-    themes: list[str]
-    districts: list[str]
-    steps: list[StepSpec]
-    visibility: str = Project.Visibility.PUBLIC
-    published: int = -30  # days from today
-    groups: list[str] = field(default_factory=list)
-    cover: bool = True
-
-
-PROJECTS = [
-    ProjectSpec(
-        slug="reamenager-la-place-du-marche",
-        title="Réaménager la place du Marché",
-        summary=(
-            "La place du Marché accueille le marché trois matins par semaine, mais le reste "
-            "du temps elle sert surtout de parking. La Ville propose de la repenser avec vous : "
-            "plus d’ombre, plus de bancs, un marché mieux organisé et des rues alentour "
-            "apaisées."
-        ),
-        body="""
-<p>Construite au XIX<sup>e</sup> siècle, la place du Marché est le cœur du centre-ville. Elle
-accueille aujourd’hui 120 places de stationnement, un marché le mardi, le jeudi et le samedi
-matin, et quelques terrasses. En été, son revêtement sombre en fait l’un des points les plus
-chauds de la ville.</p>
-<h2>Ce qui est soumis à la concertation</h2>
-<ul>
-<li>la part de la place rendue aux piétons et aux terrasses ;</li>
-<li>la plantation d’arbres et la création d’ombre ;</li>
-<li>l’organisation du marché (emplacements, livraisons, propreté) ;</li>
-<li>le mobilier : bancs, fontaine, jeux pour enfants, stationnement vélo.</li>
-</ul>
-<h2>Ce qui ne changera pas</h2>
-<p>Le marché restera sur la place, aux mêmes jours. L’accès des riverains, des secours et des
-personnes à mobilité réduite sera garanti dans tous les scénarios.</p>
-<h2>Budget et calendrier</h2>
-<p>L’enveloppe prévue est de 1,8 million d’euros TTC. Les travaux pourraient commencer au
-printemps prochain, en dehors des périodes de fêtes.</p>
-""",
-        themes=["urbanisme", "mobilite", "environnement"],
-        districts=["centre-ville"],
-        published=-50,
-        steps=[
-            StepSpec(
-                "diagnostic-en-marchant",
-                "Diagnostic en marchant",
-                (-45, 9),
-                (-20, 18),
-                "<p>Trois balades urbaines ont réuni 140 personnes : riverains, commerçants, "
-                "marchands, parents d’élèves. Leurs constats ont été consignés dans un "
-                "diagnostic partagé.</p><ul><li>une place trop chaude en été ;</li>"
-                "<li>des traversées piétonnes peu sûres rue Carnot ;</li>"
-                "<li>un manque de bancs et de toilettes publiques.</li></ul>",
-            ),
-            StepSpec(
-                "ateliers-et-avis",
-                "Ateliers et avis en ligne",
-                (-19, 9),
-                (21, 18),
-                "<p>Deux scénarios d’aménagement sont présentés : « place jardin » et « place "
-                "des usages ». Venez en débattre lors des ateliers du samedi matin à "
-                "l’hôtel de ville, ou donnez votre avis ici.</p>",
-            ),
-            StepSpec(
-                "restitution",
-                "Restitution et choix du scénario",
-                (35, 18),
-                (60, 18),
-                "<p>La synthèse des avis sera présentée en réunion publique, puis le conseil "
-                "municipal choisira le scénario retenu et expliquera pourquoi.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="plan-velo-2030",
-        title="Plan vélo 2030 : un réseau cyclable pour tous les quartiers",
-        summary=(
-            "Relier chaque quartier au centre-ville et à la gare par des pistes continues et "
-            "sûres : la Ville prépare son plan vélo pour les années à venir. Signalez les "
-            "points noirs de vos trajets et dites-nous où vous voulez pouvoir rouler."
-        ),
-        body="""
-<p>À Belleroche, la moitié des trajets font moins de trois kilomètres, mais seuls 4 % se font
-à vélo. Beaucoup d’habitantes et d’habitants disent renoncer faute d’itinéraires sûrs.</p>
-<h2>Les objectifs du plan</h2>
-<ul>
-<li>un réseau express vélo reliant les six quartiers au centre et à la gare ;</li>
-<li>1 000 nouvelles places de stationnement vélo, dont des abris sécurisés ;</li>
-<li>des rues scolaires apaisées devant chaque école ;</li>
-<li>un service de location de vélos à assistance électrique.</li>
-</ul>
-<p>Le plan sera voté par le conseil municipal après la concertation, avec un calendrier de
-réalisation et un budget annuel.</p>
-""",
-        themes=["mobilite", "environnement"],
-        districts=[d[0] for d in DISTRICTS],
-        published=-65,
-        steps=[
-            StepSpec(
-                "etat-des-lieux",
-                "État des lieux des itinéraires",
-                (-60, 9),
-                (-30, 18),
-                "<p>Le bureau d’études a recensé 42 km d’aménagements cyclables, dont "
-                "seulement 11 km séparés de la circulation automobile.</p>",
-            ),
-            StepSpec(
-                "points-noirs",
-                "Carte des points noirs",
-                (-29, 9),
-                (14, 23),
-                "<p>Carrefours dangereux, pistes interrompues, manque de stationnement : "
-                "indiquez-nous les obstacles que vous rencontrez à vélo.</p>",
-            ),
-            StepSpec(
-                "schema-directeur",
-                "Présentation du schéma directeur",
-                (30, 18),
-                (45, 18),
-                "<p>Le projet de schéma directeur, nourri de vos contributions, sera présenté "
-                "dans chaque quartier.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="foret-urbaine-des-tanneurs",
-        title="Une forêt urbaine aux Tanneurs",
-        summary=(
-            "Sur l’ancienne friche de la rue des Mégissiers, la Ville veut planter une forêt "
-            "urbaine de 6 000 m², avec les écoles et les habitants. Quelles essences, quels "
-            "chemins, quels usages ? Participez à sa conception."
-        ),
-        body="""
-<p>La friche des Mégissiers, fermée au public depuis vingt ans, a été dépolluée l’an dernier.
-Plutôt que d’y construire, la Ville propose d’y planter une forêt dense, selon la méthode dite
-des « micro-forêts », qui pousse vite et rafraîchit le quartier.</p>
-<h2>Le projet</h2>
-<ul>
-<li>environ 18 000 jeunes arbres et arbustes d’essences locales ;</li>
-<li>des cheminements accessibles et une clairière pour les classes dehors ;</li>
-<li>un verger partagé et des nichoirs.</li>
-</ul>
-<p>Les plantations seront réalisées lors de chantiers participatifs ouverts à toutes et à
-tous, avec les écoles du quartier.</p>
-""",
-        themes=["environnement", "education"],
-        districts=["les-tanneurs"],
-        published=-95,
-        steps=[
-            StepSpec(
-                "choix-du-terrain",
-                "Choix du terrain",
-                (-90, 9),
-                (-40, 18),
-                "<p>Trois terrains ont été étudiés ; la friche des Mégissiers a été retenue "
-                "pour sa taille et sa proximité avec deux écoles.</p>",
-            ),
-            StepSpec(
-                "conception",
-                "Concertation sur les essences et les usages",
-                (-10, 9),
-                (30, 18),
-                "<p>Chênes, érables, noisetiers, aubépines… Dites-nous quelles essences et "
-                "quels usages vous souhaitez pour la future forêt.</p>",
-            ),
-            StepSpec(
-                "plantation",
-                "Chantier de plantation collectif",
-                (120, 9),
-                (121, 17),
-                "<p>Deux journées de plantation ouvertes à toutes et à tous. Gants et outils "
-                "fournis.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="cours-oasis",
-        title="Cours Oasis : des cours d’école plus fraîches",
-        summary=(
-            "Moins de bitume, plus d’arbres, de jeux et d’ombre : quatre cours d’école du "
-            "Plateau Saint-Jean et des Tilleuls vont être transformées. Enfants, parents et "
-            "équipes éducatives imagineront ensemble leur future cour."
-        ),
-        body="""
-<p>Lors des dernières vagues de chaleur, la température au sol des cours d’école a dépassé
-50 °C. Le programme « Cours Oasis » transforme les cours en îlots de fraîcheur, ouverts aux
-habitants le week-end.</p>
-<h2>Les écoles concernées cette année</h2>
-<ul>
-<li>école élémentaire Jules-Ferry (Plateau Saint-Jean) ;</li>
-<li>école maternelle Les Coquelicots (Plateau Saint-Jean) ;</li>
-<li>école élémentaire Simone-Veil (Les Tilleuls) ;</li>
-<li>école maternelle Le Petit Prince (Les Tilleuls).</li>
-</ul>
-""",
-        themes=["education", "environnement"],
-        districts=["plateau-saint-jean", "les-tilleuls"],
-        published=-3,
-        steps=[
-            StepSpec(
-                "reunions-information",
-                "Réunions d’information dans les écoles",
-                (7, 17),
-                (21, 19),
-                "<p>Une réunion dans chaque école pour présenter le programme et son "
-                "calendrier.</p>",
-            ),
-            StepSpec(
-                "co-conception",
-                "Ateliers de co-conception avec les enfants",
-                (22, 9),
-                (60, 17),
-                "<p>Les enfants dessinent leur cour idéale avec des paysagistes ; les parents "
-                "sont invités aux ateliers du mercredi.</p>",
-            ),
-            StepSpec(
-                "travaux",
-                "Travaux pendant les vacances",
-                (150, 8),
-                (200, 18),
-                "<p>Les travaux auront lieu pendant les vacances scolaires.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="maison-des-associations",
-        title="Une maison des associations au Plateau Saint-Jean",
-        summary=(
-            "L’ancienne poste du Plateau Saint-Jean va devenir une maison des associations. "
-            "Salles de réunion, bureaux partagés, cuisine, salle des fêtes : de quoi les "
-            "associations du quartier ont-elles besoin ?"
-        ),
-        body="""
-<p>Le bâtiment de l’ancienne poste, 800 m² sur deux niveaux, a été acquis par la Ville. Il
-accueillera les 60 associations du quartier, qui se partagent aujourd’hui trois salles
-devenues trop petites.</p>
-<p>Avant de lancer le concours d’architecture, la Ville veut connaître les besoins des
-associations et des habitants : horaires, équipements, règles de partage des salles.</p>
-""",
-        themes=["solidarites", "culture", "democratie-locale"],
-        districts=["plateau-saint-jean"],
-        published=-5,
-        steps=[
-            StepSpec(
-                "appel-a-idees",
-                "Appel à idées pour le lieu",
-                (14, 9),
-                (45, 18),
-                "<p>Associations, habitantes et habitants : décrivez les activités que vous "
-                "aimeriez y mener.</p>",
-            ),
-            StepSpec(
-                "projet-architectural",
-                "Présentation du projet architectural",
-                (60, 18),
-                (75, 18),
-                "<p>Le projet lauréat du concours sera exposé dans le hall de la mairie de "
-                "quartier.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="complexe-sportif-des-tilleuls",
-        title="Rénovation du complexe sportif des Tilleuls",
-        summary=(
-            "Gymnase vieillissant, vestiaires trop petits, piste d’athlétisme abîmée : les "
-            "clubs et les usagers ont été consultés sur la rénovation du complexe sportif. "
-            "Découvrez les résultats et les engagements de la Ville."
-        ),
-        body="""
-<p>Le complexe sportif des Tilleuls accueille chaque semaine 2 500 sportives et sportifs,
-14 clubs et les élèves de trois collèges et du lycée Marie-Curie.</p>
-<h2>Ce que vous nous avez dit</h2>
-<ul>
-<li>612 réponses au questionnaire, 9 ateliers avec les clubs ;</li>
-<li>priorité n° 1 : des vestiaires et des sanitaires accessibles et mixtes ;</li>
-<li>priorité n° 2 : une piste d’athlétisme rénovée et éclairée ;</li>
-<li>une forte demande de créneaux pour le sport féminin et le sport santé.</li>
-</ul>
-<h2>Ce que la Ville a décidé</h2>
-<p>Le conseil municipal a voté un programme de 4,2 millions d’euros : nouveaux vestiaires,
-piste rénovée, éclairage basse consommation, et 10 créneaux hebdomadaires réservés au sport
-féminin et au sport santé.</p>
-""",
-        themes=["sport"],
-        districts=["les-tilleuls"],
-        published=-210,
-        steps=[
-            StepSpec(
-                "questionnaire",
-                "Questionnaire aux clubs et aux usagers",
-                (-200, 9),
-                (-170, 18),
-                "<p>Un questionnaire ouvert à toutes et à tous sur l’usage du complexe.</p>",
-            ),
-            StepSpec(
-                "ateliers-usagers",
-                "Ateliers avec les usagers",
-                (-160, 18),
-                (-130, 21),
-                "<p>Neuf ateliers avec les clubs, les enseignants d’EPS et les riverains.</p>",
-            ),
-            StepSpec(
-                "resultats",
-                "Résultats et engagements de la Ville",
-                (-120, 9),
-                (-60, 18),
-                "<p>La synthèse de la concertation et le programme voté par le conseil "
-                "municipal.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="horaires-mediatheque-des-rives",
-        title="Médiathèque des Rives : de nouveaux horaires d’ouverture",
-        summary=(
-            "Ouvrir le dimanche ? Plus tard le soir ? La médiathèque a interrogé son public "
-            "sur ses horaires. Les nouveaux horaires, issus de cette consultation, sont en "
-            "place : voici le bilan."
-        ),
-        body="""
-<p>La médiathèque des Rives était ouverte 28 heures par semaine, surtout en journée. Une
-enquête a été menée auprès des usagers et des non-usagers pour adapter les horaires aux modes
-de vie.</p>
-<h2>Résultats</h2>
-<ul>
-<li>1 147 réponses, dont 38 % de personnes qui ne fréquentaient pas la médiathèque ;</li>
-<li>ouverture jusqu’à 20 h le mardi et le jeudi ;</li>
-<li>ouverture le dimanche après-midi d’octobre à avril.</li>
-</ul>
-""",
-        themes=["culture", "education"],
-        districts=["les-rives"],
-        published=-160,
-        steps=[
-            StepSpec(
-                "enquete",
-                "Enquête auprès du public",
-                (-150, 9),
-                (-120, 18),
-                "<p>Une enquête en ligne et sur papier, à la médiathèque et au marché.</p>",
-            ),
-            StepSpec(
-                "bilan",
-                "Bilan et nouveaux horaires",
-                (-110, 9),
-                (-30, 18),
-                "<p>Les nouveaux horaires ont été testés pendant deux mois puis adoptés.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="charte-vie-nocturne",
-        title="Charte de la vie nocturne en centre-ville",
-        summary=(
-            "Concilier animation du centre-ville et tranquillité des riverains : un projet de "
-            "charte entre la Ville, les établissements de nuit et les habitants."
-        ),
-        body="""
-<p>Projet en préparation, non publié : les services rédigent la présentation et le
-calendrier de la concertation.</p>
-<ul>
-<li>horaires des terrasses ;</li>
-<li>médiation de nuit ;</li>
-<li>propreté et gestion des déchets.</li>
-</ul>
-""",
-        themes=["democratie-locale", "urbanisme"],
-        districts=["centre-ville"],
-        visibility=Project.Visibility.DRAFT,
-        published=-1,
-        cover=False,
-        steps=[
-            StepSpec(
-                "concertation-riverains",
-                "Concertation des riverains et des établissements",
-                (40, 9),
-                (70, 18),
-                "<p>Brouillon : dates à confirmer.</p>",
-            ),
-        ],
-    ),
-    ProjectSpec(
-        slug="conseil-citoyen-feuille-de-route",
-        title="Conseil citoyen : feuille de route de l’année",
-        summary=(
-            "Espace de travail réservé aux membres du conseil citoyen : choix des sujets de "
-            "l’année et calendrier des séances."
-        ),
-        body="""
-<p>Le conseil citoyen réunit 30 habitantes et habitants tirés au sort et volontaires. Il
-choisit chaque année les sujets sur lesquels il rendra un avis au conseil municipal.</p>
-<p>Cet espace est réservé à ses membres ; ses avis seront publiés sur la plateforme.</p>
-""",
-        themes=["democratie-locale"],
-        districts=[],
-        visibility=Project.Visibility.RESTRICTED,
-        groups=[COUNCIL_GROUP],
-        published=-35,
-        steps=[
-            StepSpec(
-                "installation",
-                "Séance d’installation",
-                (-30, 18),
-                (-30, 21),
-                "<p>Présentation des membres, du règlement intérieur et des moyens du conseil.</p>",
-            ),
-            StepSpec(
-                "sujets",
-                "Propositions de sujets",
-                (-7, 9),
-                (21, 18),
-                "<p>Chaque membre peut proposer jusqu’à trois sujets ; le choix sera fait "
-                "en séance.</p>",
-            ),
-        ],
-    ),
-]
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -822,7 +133,6 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     images: int = 0
-    bench_created: int = 0
 
 
 class DemoLoader:
@@ -846,6 +156,11 @@ class DemoLoader:
             raise CommandError("Aucun type d'étape n'est enregistré : rien à charger.")
         # The only kind that needs no settings; other kinds seed their own demo data.
         self.step_kind = "presentation" if "presentation" in kinds else kinds[0]
+        # The core demo's content (``core/demo/*.toml``).
+        self.site = load_data("core", "organisation")
+        self.people = load_data("core", "accounts")
+        # Belleroche's (latitude, longitude): the districts ring it, kinds pin things around it.
+        self.centre: tuple[float, float] = tuple(self.site["centre"])
 
     def at(self, days: int, hour: int) -> datetime:
         """A time ``days`` after today at ``hour`` (local time): stable within a day."""
@@ -902,11 +217,18 @@ class DemoLoader:
     # -- accounts ------------------------------------------------------------------------------
 
     def accounts(self) -> dict[str, User]:
+        people = self.people
         specs = [
-            {**ADMIN, "role": User.Role.ADMINISTRATOR, "is_superuser": True, "days": 400},
-            {**MODERATOR, "role": User.Role.MODERATOR, "is_superuser": False, "days": 390},
+            {**people["admin"], "role": User.Role.ADMINISTRATOR, "is_superuser": True, "days": 400},
+            {
+                **people["moderator"],
+                "role": User.Role.MODERATOR,
+                "is_superuser": False,
+                "days": 390,
+            },
         ]
-        for i, full_name in enumerate(PARTICIPANTS):
+        bios, zip_codes = people["bios"], people["zip_codes"]
+        for i, full_name in enumerate(people["participants"]):
             first, _sep, last = full_name.partition(" ")
             username = participant_username(full_name)
             specs.append(
@@ -915,8 +237,8 @@ class DemoLoader:
                     "username": username,
                     "first_name": first,
                     "last_name": last,
-                    "bio": BIOS.get(username, ""),
-                    "zip_code": ZIP_CODES[i % len(ZIP_CODES)],
+                    "bio": bios.get(username, ""),
+                    "zip_code": zip_codes[i % len(zip_codes)],
                     "role": User.Role.PARTICIPANT,
                     "is_superuser": False,
                     # Spread over the past year, older accounts first, a little irregular.
@@ -995,7 +317,7 @@ class DemoLoader:
                 User.objects.filter(pk__in=stale).update(password=password_hash())
 
         users = {u.email: u for u in User.objects.filter(email__in=emails)}
-        self.admin = users[ADMIN["email"]]
+        self.admin = users[people["admin"]["email"]]
         for spec in specs:
             user = users[spec["email"]]
             if user.role != spec["role"]:
@@ -1031,7 +353,7 @@ class DemoLoader:
     # -- organisation, pages, themes, districts --------------------------------------------------
 
     def organisation(self) -> Organisation:
-        values = dict(ORGANISATION)
+        values = dict(self.site["organisation"])
 
         def logo(org: Organisation, changes: dict) -> None:
             if not org.logo:
@@ -1049,7 +371,7 @@ class DemoLoader:
 
     def pages(self) -> list[Page]:
         pages = []
-        for spec in PAGES:
+        for spec in self.site["pages"]:
             values = {
                 "title": spec["title"],
                 "slug": spec["slug"],
@@ -1072,11 +394,14 @@ class DemoLoader:
                 {"slug": slug},
                 {"name": name, "colour": colour, "description": description, "position": i},
             )
-            for i, (slug, name, colour, description) in enumerate(THEMES)
+            for i, (slug, name, colour, description) in enumerate(
+                (t["slug"], t["name"], t["colour"], t["description"]) for t in self.site["themes"]
+            )
         }
 
     def districts(self) -> dict[str, District]:
-        shapes = district_polygons(CENTRE, len(DISTRICTS))
+        specs = self.site["districts"]
+        shapes = district_polygons(self.centre, len(specs))
         return {
             slug: self.upsert(
                 District,
@@ -1084,19 +409,23 @@ class DemoLoader:
                 {"name": name, "description": description, "geojson": shape, "position": i},
             )
             for i, ((slug, name, description), shape) in enumerate(
-                zip(DISTRICTS, shapes, strict=True)
+                zip(((d["slug"], d["name"], d["description"]) for d in specs), shapes, strict=True)
             )
         }
 
     def council(self, users: dict[str, User]) -> Group:
-        group, _created = Group.objects.get_or_create(name=COUNCIL_GROUP)
-        group.user_set.add(*(users[name] for name in COUNCIL_MEMBERS))
+        council = self.people["council"]
+        group, _created = Group.objects.get_or_create(name=council["name"])
+        group.user_set.add(*(users[name] for name in council["members"]))
         return group
 
     # -- projects ----------------------------------------------------------------------------------
 
     def projects(self, themes, districts, groups) -> list[Project]:
-        return [self.project(spec, themes, districts, groups) for spec in PROJECTS]
+        specs = load_data("core", "projects")["projects"]
+        return [
+            self.project(ProjectSpec.from_data(spec), themes, districts, groups) for spec in specs
+        ]
 
     def project(self, spec: ProjectSpec, themes=None, districts=None, groups=None) -> Project:
         """Create or update one project and its steps (also for the step kinds' demo hooks)."""
@@ -1105,7 +434,11 @@ class DemoLoader:
         groups = self.group_map if groups is None else groups
         # Main theme colour, then the warm brand colour (sun, path), then the other themes.
         theme_colours = [themes[slug].colour for slug in spec.themes]
-        colours = [*theme_colours[:1], ORGANISATION["secondary_colour"], *theme_colours[1:]]
+        colours = [
+            *theme_colours[:1],
+            self.site["organisation"]["secondary_colour"],
+            *theme_colours[1:],
+        ]
 
         def cover(project: Project, changes: dict) -> None:
             if spec.cover and not project.cover:
@@ -1161,100 +494,18 @@ class DemoLoader:
                 self.kind_reports += component.demo(self) or []
         return self.loaded_projects[start:]
 
-    def bench_projects(self, count: int, themes: list[Theme], districts: list[District]) -> int:
-        """``count`` generic public projects, two steps each, in bulk (benchmark seed)."""
-        slugs = [f"{BENCH_PREFIX}{i:04d}" for i in range(1, count + 1)]
-        existing = set(Project.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-        missing = [(i, slug) for i, slug in enumerate(slugs, start=1) if slug not in existing]
-        if not missing:
-            return 0
-        body = (
-            "<p>Projet généré pour les tests de charge. Il présente un contexte, des "
-            "objectifs et un calendrier.</p><ul><li>premier objectif ;</li>"
-            "<li>second objectif.</li></ul>"
-        )
-        Project.objects.bulk_create(
-            [
-                Project(
-                    title=f"Projet de test n° {i:04d} : {themes[i % len(themes)].name.lower()}",
-                    slug=slug,
-                    summary=f"Projet de test n° {i} pour mesurer les performances de la "
-                    "plateforme avec beaucoup de projets.",
-                    body=body,
-                    visibility=Project.Visibility.PUBLIC,
-                    published_at=self.at(-1 - i % 365, 8),
-                    position=10,  # after the hand-written demo projects
-                )
-                for i, slug in missing
-            ],
-            batch_size=500,
-        )
-        ids = dict(
-            Project.objects.filter(slug__in=[s for _i, s in missing]).values_list("slug", "pk")
-        )
-        steps, theme_links, district_links = [], [], []
-        for i, slug in missing:
-            pk = ids[slug]
-            shift = i % 20
-            pattern = i % 4  # 0, 1: open; 2: upcoming; 3: closed
-            if pattern == 2:
-                first, second = ((5 + shift, 30 + shift), (31 + shift, 60 + shift))
-            elif pattern == 3:
-                first, second = ((-90 - shift, -60 - shift), (-59 - shift, -30 - shift))
-            else:
-                first, second = ((-40 - shift, -11), (-10, 20 + shift))
-            for position, (start, end) in enumerate((first, second), start=1):
-                steps.append(
-                    Step(
-                        project_id=pk,
-                        position=position,
-                        title=f"Étape {position}",
-                        slug=f"etape-{position}",
-                        kind=self.step_kind,
-                        starts_at=self.at(start, 9),
-                        ends_at=self.at(end, 18),
-                        body="<p>Étape générée pour les tests de charge.</p>",
-                    )
-                )
-            theme_links.append(
-                Project.themes.through(project_id=pk, theme_id=themes[i % len(themes)].pk)
-            )
-            district_links.append(
-                Project.districts.through(
-                    project_id=pk, district_id=districts[i % len(districts)].pk
-                )
-            )
-        Step.objects.bulk_create(steps, batch_size=1000)
-        # bulk_create sends no signal: cache the new projects' step dates explicitly.
-        services.project_dates_refresh(project_ids={step.project_id for step in steps})
-        Project.themes.through.objects.bulk_create(theme_links, batch_size=1000)
-        Project.districts.through.objects.bulk_create(district_links, batch_size=1000)
-        services.action_log_record(
-            actor=self.admin,
-            action="bulk_create",
-            changes={
-                "model": "core.project",
-                "count": len(missing),
-                "slugs": f"{missing[0][1]} … {missing[-1][1]}",
-            },
-        )
-        return len(missing)
-
-    def run(self, *, extra_projects: int = 0) -> dict:
+    def run(self) -> dict:
         users = self.accounts()
         organisation = self.organisation()
         pages = self.pages()
         themes = self.themes()
         districts = self.districts()
         group = self.council(users)
-        projects = self.projects(themes, districts, {COUNCIL_GROUP: group})
+        council = self.people["council"]["name"]
+        projects = self.projects(themes, districts, {council: group})
         self.user_map, self.theme_map, self.district_map = users, themes, districts
-        self.group_map = {COUNCIL_GROUP: group}
+        self.group_map = {council: group}
         projects += self.kind_demos()
-        if extra_projects:
-            self.tally.bench_created = self.bench_projects(
-                extra_projects, list(themes.values()), list(districts.values())
-            )
         return {
             "users": users,
             "organisation": organisation,
@@ -1278,28 +529,19 @@ class Command(BaseCommand):
             default=DEFAULT_PASSWORD,
             help=f"mot de passe de tous les comptes de démonstration ({DEFAULT_PASSWORD})",
         )
-        parser.add_argument(
-            "--projects",
-            type=int,
-            default=0,
-            metavar="N",
-            help="crée aussi N projets génériques (2 étapes chacun) pour les tests de charge",
-        )
 
-    def handle(self, *args, password: str, projects: int, **options):
-        if projects < 0:
-            raise CommandError("--projects doit être positif ou nul.")
+    def handle(self, *args, password: str, **options):
         if not password:
             raise CommandError("--password ne peut pas être vide.")
         logs_before = ActionLog.objects.count()
         loader = DemoLoader(password=password, now=timezone.now())
         with transaction.atomic():
-            data = loader.run(extra_projects=projects)
+            data = loader.run()
         logs = ActionLog.objects.count() - logs_before
         if options["verbosity"] >= 1:
-            self.report(loader, data, password=password, logs=logs, bench=projects)
+            self.report(loader, data, password=password, logs=logs)
 
-    def report(self, loader: DemoLoader, data: dict, *, password: str, logs: int, bench: int):
+    def report(self, loader: DemoLoader, data: dict, *, password: str, logs: int):
         out, style = self.stdout.write, self.style
         tally = loader.tally
         projects = data["projects"]
@@ -1319,8 +561,9 @@ class Command(BaseCommand):
             else:
                 by_status[labels[project.status]] += 1
         users = data["users"]
-        participant = users[participant_username(PARTICIPANTS[0])]
-        member = users[COUNCIL_MEMBERS[0]]
+        people = loader.people
+        participant = users[participant_username(people["participants"][0])]
+        member = users[people["council"]["members"][0]]
         out(style.SUCCESS(f"Démonstration « {data['organisation'].name} » chargée."))
         out(
             f"  {len(data['pages'])} pages, {len(data['themes'])} thèmes, "
@@ -1329,15 +572,12 @@ class Command(BaseCommand):
             f"{Step.objects.filter(project__in=projects).count()} étapes."
         )
         out(
-            f"  {len(users)} comptes (1 administratrice, 1 modérateur, {len(PARTICIPANTS)} "
-            f"participant·es) ; groupe « {COUNCIL_GROUP} » : {data['group'].user_set.count()} "
-            "membres."
+            f"  {len(users)} comptes (1 administratrice, 1 modérateur, "
+            f"{len(people['participants'])} participant·es) ; groupe « {data['group'].name} » : "
+            f"{data['group'].user_set.count()} membres."
         )
         for line in loader.kind_reports:
             out(f"  {line}")
-        if bench:
-            total = Project.objects.filter(slug__startswith=BENCH_PREFIX).count()
-            out(f"  Projets de test de charge : {tally.bench_created} créés, {total} en tout.")
         out(
             f"  Ce passage : {tally.created} objets créés, {tally.updated} mis à jour, "
             f"{tally.unchanged} inchangés, {tally.images} images dessinées, "
@@ -1345,8 +585,8 @@ class Command(BaseCommand):
         )
         out("")
         out(style.MIGRATE_HEADING(f"Comptes (mot de passe commun : {password})"))
-        out(f"  Administratrice      {ADMIN['email']}")
-        out(f"  Modérateur           {MODERATOR['email']}")
+        out(f"  Administratrice      {people['admin']['email']}")
+        out(f"  Modérateur           {people['moderator']['email']}")
         out(f"  Participante         {participant.email}")
         out(f"  Conseil citoyen      {member.email}  (voit le projet restreint)")
         out("")
