@@ -131,7 +131,9 @@ def test_every_contribution_model_is_declared_by_exactly_one_component():
     assert set(declared) == set(contributions)
 
 
-@pytest.mark.parametrize("spec", [s for s in components.step_kinds() if s.urls], ids=str)
+@pytest.mark.parametrize(
+    "spec", [s for s in components.step_kinds() if s.urls], ids=lambda s: s.kind
+)
 def test_kind_urls_live_under_its_own_prefix_and_nowhere_else(spec):
     (mounted,) = _kind_resolvers(spec.kind)  # mounted once
     assert str(mounted.pattern) == f"projects/<slug:slug>/<slug:step_slug>/{spec.url_prefix}/"
