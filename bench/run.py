@@ -670,7 +670,9 @@ def update_readme(marker: str, info: dict, rows: list[dict], notes: list[str]) -
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
-    parser.add_argument("--projects", type=int, default=1000, help="load_demo --projects N")
+    parser.add_argument(
+        "--projects", type=int, default=1000, help="bench/foundation_seed.py --projects N"
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per URL")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per URL")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -717,8 +719,9 @@ def bench(args, cleanup: Cleanup) -> int:
     tmp, pgdir, env = prepare(cleanup, db=args.db, page_cache=not args.no_page_cache)
     started = time.monotonic()
     run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env)
+    run([sys.executable, "manage.py", "load_demo"], env=env, timeout=1800)
     run(
-        [sys.executable, "manage.py", "load_demo", "--projects", str(args.projects)],
+        [sys.executable, "bench/foundation_seed.py", "--projects", str(args.projects)],
         env=env,
         timeout=1800,
     )
