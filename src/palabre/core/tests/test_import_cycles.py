@@ -23,6 +23,12 @@ ACYCLIC = [
     # the phases read the steps of projects through the models, which build on the phases
     "palabre.core.models",
     "palabre.core.phases",
+    # the contribution registry, the services, the signals and the tasks went round in a circle
+    # (the registry is now the components' manifests; delivery is notifications.py)
+    "palabre.participation.services",
+    "palabre.participation.signals",
+    "palabre.participation.tasks",
+    "palabre.participation.notifications",
 ]
 
 
