@@ -4,26 +4,18 @@ open, through ``services.contribution_update``; the badge « modifié » once vo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from palabre.core import limits
+from palabre.core.stepviews import login_first
 
 from . import permissions, services
 from .forms import ArgumentEditForm, OpinionForm, SourceForm, VersionForm, plain_to_html
 from .models import Argument, Source, Version
-from .views import (
-    _add_errors,
-    _context,
-    _login_first,
-    _opinion,
-    _plain,
-    _refusals,
-    _resolve,
-    _small_object,
-)
+from .views import _add_errors, _form_page, _opinion, _plain, _resolve, _small_object
 
 
 def _contribution_edit(request, project, step, obj, *, form, save, title, back, **extra):
@@ -33,7 +25,7 @@ def _contribution_edit(request, project, step, obj, *, form, save, title, back, 
     refused (step closed, contribution moderated) and sent back; a refusal on sending (the
     step closed meanwhile) or an invalid text keeps what was typed, with the message. The
     form asks before leaving with unsaved changes (``form.html``'s leave guard)."""
-    if response := _login_first(request, request.get_full_path()):
+    if response := login_first(request, request.get_full_path()):
         return response
     author = permissions.contribution_author(request.user, obj)
     if not author:
@@ -52,24 +44,18 @@ def _contribution_edit(request, project, step, obj, *, form, save, title, back, 
         else:
             messages.success(request, _("Modification enregistrée."))
             return redirect(obj.get_absolute_url() if obj.published else back)
-    return render(
+    return _form_page(
         request,
-        "consultation/form.html",
-        _context(
-            request,
-            project,
-            step,
-            form=form,
-            title=title,
-            back=back,
-            submit_label=_("Enregistrer la modification"),
-            **extra,
-        ),
-        status=400 if request.method == "POST" else 200,
+        project,
+        step,
+        form=form,
+        title=title,
+        back=back,
+        submit_label=_("Enregistrer la modification"),
+        **extra,
     )
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def opinion_edit_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)
@@ -89,7 +75,6 @@ def opinion_edit_view(request, slug, step_slug, pk):
     )
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def version_edit_view(request, slug, step_slug, pk, version_pk):
     project, step = _resolve(request, slug, step_slug)
@@ -130,7 +115,6 @@ def _back_to_parent(obj):
     return obj.get_absolute_url() if obj.published else obj.parent.get_absolute_url()
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def argument_edit_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)
@@ -154,7 +138,6 @@ def argument_edit_view(request, slug, step_slug, pk):
     )
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def source_edit_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.core import limits, richtext
 from palabre.core.models import Step, colour_validator
+from palabre.core.permissions import Decision
+from palabre.participation import requirements as req
 from palabre.participation.models import Contribution
 
 
@@ -107,6 +109,12 @@ class Section(models.Model):
         return reverse("consultation:section", args=[step.project.slug, step.slug, self.slug])
 
 
+# Amendments, arguments and sources are registered contributions (so reportable), but no page
+# shows comments on them: they refuse comments, else comments were stored unseen, step open or
+# not (``comments_allowed``, read by ``participation``'s comment permissions).
+NO_COMMENTS = Decision(False, _("Ce contenu n'est pas ouvert aux commentaires."))
+
+
 class VoteCounters(models.Model):
     """Cached counts of agree / mitigated / disagree votes (a cache of the vote rows)."""
 
@@ -173,11 +181,9 @@ class Opinion(Contribution, VoteCounters):
         step = self.section.consultation.step
         return reverse("consultation:opinion", args=[step.project.slug, step.slug, self.pk])
 
-    def comments_allowed(self):
-        """Read by ``participation``'s comment permissions (the step must be open)."""
-        from .permissions import opinion_comment
-
-        return opinion_comment(self)
+    def comments_allowed(self) -> Decision:
+        """Read by ``participation``'s comment permissions: comments while the step is open."""
+        return req.step_open(self.section.consultation.step)
 
     def recount_parents(self) -> None:
         with transaction.atomic():
@@ -213,10 +219,8 @@ class Version(Contribution, VoteCounters):
             "consultation:version", args=[step.project.slug, step.slug, self.opinion_id, self.pk]
         )
 
-    def comments_allowed(self):
-        from .permissions import no_comments
-
-        return no_comments(self)
+    def comments_allowed(self) -> Decision:
+        return NO_COMMENTS
 
     def recount_parents(self) -> None:
         with transaction.atomic():
@@ -267,10 +271,8 @@ class Argument(Contribution):
     def report_excerpt(self) -> str:
         return self.body[:200]
 
-    def comments_allowed(self):
-        from .permissions import no_comments
-
-        return no_comments(self)
+    def comments_allowed(self) -> Decision:
+        return NO_COMMENTS
 
     def get_absolute_url(self) -> str:
         return f"{self.parent.get_absolute_url()}#argument-{self.pk}"
@@ -329,10 +331,8 @@ class Source(Contribution):
     def report_excerpt(self) -> str:
         return f"{self.title} — {self.link}"
 
-    def comments_allowed(self):
-        from .permissions import no_comments
-
-        return no_comments(self)
+    def comments_allowed(self) -> Decision:
+        return NO_COMMENTS
 
     def get_absolute_url(self) -> str:
         return f"{self.parent.get_absolute_url()}#source-{self.pk}"
@@ -358,6 +358,17 @@ def lock_row(model, pk) -> None:
     list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
+def section_of(obj) -> Section:
+    """The section of an opinion, an amendment, an argument or a source."""
+    if isinstance(obj, Opinion):
+        return obj.section
+    if isinstance(obj, Version):
+        return obj.opinion.section
+    if isinstance(obj, (Argument, Source)):
+        return section_of(obj.parent)
+    raise TypeError(obj)
+
+
 def _parent_field(parent) -> str:
     return "opinion_id" if isinstance(parent, Opinion) else "version_id"
 
@@ -375,16 +386,41 @@ VALUE_FIELD = {
 }
 
 
-class OpinionVote(models.Model):
-    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="votes")
-    # Kept when the account is deleted (``user`` set to NULL): a closed step keeps its results
-    # (DESIGN.md); a step not closed has the votes withdrawn first, with their counts
-    # (``services.votes_withdraw_for_deleted_account``, the kind's ``on_account_delete``).
+class Vote(models.Model):
+    """What the consultation's four kinds of vote share: one vote per account and target
+    (``target_field``: the name of the subclass's foreign key, with its unique constraint).
+
+    ``user`` is kept when the account is deleted (set to NULL): a closed step keeps its
+    results (DESIGN.md); a step not closed has the votes withdrawn first, with their counts
+    (``services.votes_withdraw_for_deleted_account``, the kind's account-deletion hook).
+    """
+
+    target_field: str  # the name of the foreign key to what is voted on
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    value = models.CharField(_("vote"), max_length=10, choices=VoteValue.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.serializable_value(self.target_field)}"
+
+
+class ValueVote(Vote):
+    """A vote with a value: d'accord, mitigé, pas d'accord (opinions and amendments)."""
+
+    value = models.CharField(_("vote"), max_length=10, choices=VoteValue.choices)
+
+    class Meta:
+        abstract = True
+
+
+class OpinionVote(ValueVote):
+    target_field = "opinion"
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="votes")
 
     class Meta:
         verbose_name = _("vote sur une proposition")
@@ -393,17 +429,10 @@ class OpinionVote(models.Model):
             models.UniqueConstraint(fields=["opinion", "user"], name="one_vote_per_opinion")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.opinion_id}"
 
-
-class VersionVote(models.Model):
+class VersionVote(ValueVote):
+    target_field = "version"
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(  # see OpinionVote.user
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    value = models.CharField(_("vote"), max_length=10, choices=VoteValue.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("vote sur un amendement")
@@ -412,16 +441,10 @@ class VersionVote(models.Model):
             models.UniqueConstraint(fields=["version", "user"], name="one_vote_per_version")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.version_id}"
 
-
-class ArgumentVote(models.Model):
+class ArgumentVote(Vote):
+    target_field = "argument"
     argument = models.ForeignKey(Argument, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(  # see OpinionVote.user
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("vote sur un argument")
@@ -430,16 +453,10 @@ class ArgumentVote(models.Model):
             models.UniqueConstraint(fields=["argument", "user"], name="one_vote_per_argument")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.argument_id}"
 
-
-class SourceVote(models.Model):
+class SourceVote(Vote):
+    target_field = "source"
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(  # see OpinionVote.user
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("vote sur une source")
@@ -447,6 +464,3 @@ class SourceVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "user"], name="one_vote_per_source")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.source_id}"

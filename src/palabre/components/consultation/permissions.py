@@ -1,4 +1,8 @@
-"""Who may do what in a consultation (house rule 6): each returns allowed + reason."""
+"""Who may do what in a consultation (house rule 6): each returns allowed + reason.
+
+Comments are the exception: ``participation`` asks the contribution itself
+(``comments_allowed``, in ``models.py``), so that the models need not import this module.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.core.permissions import ALLOWED, Decision
 from palabre.participation import requirements as req
 
-from .models import Section, VoteWidget
+from .models import Argument, Section, Source, Version, VoteWidget, section_of
 
 
 def _step(section: Section):
@@ -44,14 +48,14 @@ def version_create(user, opinion) -> Decision:
 
 
 def argument_create(user, parent) -> Decision:
-    section = _section_of(parent)
+    section = section_of(parent)
     if not section.allow_arguments:
         return Decision(False, _("Les arguments ne sont pas ouverts sur cette section."))
     return req.all_of(contribute(user, section), _debatable(parent))
 
 
 def source_create(user, parent) -> Decision:
-    section = _section_of(parent)
+    section = section_of(parent)
     if not section.allow_sources:
         return Decision(False, _("Les sources ne sont pas ouvertes sur cette section."))
     return req.all_of(contribute(user, section), _debatable(parent))
@@ -75,18 +79,7 @@ def contribution_edit(user, obj) -> Decision:
     parent = _parent_of(obj)
     if parent is not None and not (debatable := _debatable(parent)):
         return debatable
-    return req.step_open(_step(_section_of(obj)))
-
-
-def opinion_comment(opinion) -> Decision:
-    """Comments on an opinion (``participation`` checks the account): while the step is open."""
-    return req.step_open(_step(opinion.section))
-
-
-def no_comments(obj) -> Decision:
-    """Amendments, arguments and sources are registered contributions (so reportable), but no
-    page shows comments on them: refuse them, else they were stored unseen, step open or not."""
-    return Decision(False, _("Ce contenu n'est pas ouvert aux commentaires."))
+    return req.step_open(_step(section_of(obj)))
 
 
 def vote(user, section: Section) -> Decision:
@@ -100,7 +93,7 @@ def vote(user, section: Section) -> Decision:
 def small_vote(user, parent) -> Decision:
     """Votes on arguments and sources ("utile"), under a parent still open to debate."""
     return req.all_of(
-        req.confirmed_email(user), req.step_open(_step(_section_of(parent))), _debatable(parent)
+        req.confirmed_email(user), req.step_open(_step(section_of(parent))), _debatable(parent)
     )
 
 
@@ -114,22 +107,8 @@ def consultation_import(user) -> Decision:
 def _parent_of(obj):
     """What a contribution answers: an amendment its opinion, an argument or a source its
     opinion or amendment; an opinion nothing."""
-    from .models import Argument, Source, Version
-
     if isinstance(obj, Version):
         return obj.opinion
     if isinstance(obj, (Argument, Source)):
         return obj.parent
     return None
-
-
-def _section_of(obj) -> Section:
-    from .models import Argument, Opinion, Source, Version
-
-    if isinstance(obj, Opinion):
-        return obj.section
-    if isinstance(obj, Version):
-        return obj.opinion.section
-    if isinstance(obj, (Argument, Source)):
-        return _section_of(obj.parent)
-    raise TypeError(obj)

@@ -32,6 +32,7 @@ from .models import (
     VersionVote,
     VoteValue,
     lock_row,
+    section_of,
 )
 
 
@@ -294,7 +295,7 @@ def votes_withdraw_for_deleted_account(*, user) -> int:
         votes = vote_model.objects.filter(user=user).select_related(step_path)
         for vote in votes:
             target = getattr(vote, fk)
-            if _section_of_vote(target).consultation.step.status == "closed":
+            if section_of(target).consultation.step.status == "closed":
                 continue
             field = VALUE_FIELD[vote.value]
             type(target).objects.filter(pk=target.pk).update(**{field: F(field) - 1})
@@ -308,7 +309,7 @@ def votes_withdraw_for_deleted_account(*, user) -> int:
         )
         for vote in votes:
             target = getattr(vote, fk)
-            if _section_of_vote(target.parent).consultation.step.status == "closed":
+            if section_of(target).consultation.step.status == "closed":
                 continue
             type(target).objects.filter(pk=target.pk).update(votes_count=F("votes_count") - 1)
             vote.delete()
@@ -316,10 +317,6 @@ def votes_withdraw_for_deleted_account(*, user) -> int:
     if withdrawn:
         transaction.on_commit(pagecache.bump)
     return withdrawn
-
-
-def _section_of_vote(target) -> Section:
-    return target.section if isinstance(target, Opinion) else target.opinion.section
 
 
 # A heading: "## Titre", or an article number alone on its line, optionally followed by a

@@ -1,22 +1,27 @@
 import html
 import random
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.core import limits, ratelimit
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.params import id_or_404, parse_int
 from palabre.core.params import redirect_back as _back
-from palabre.core.views import resolve_step
+from palabre.core.permissions import Decision
+from palabre.core.stepviews import login_first, resolve_step
 
 from . import permissions, selectors, services
 from .diff import word_diff
@@ -64,27 +69,8 @@ def step_view(request, *, project, step):
 
 
 def _resolve(request, slug, step_slug):
-    project, step, refusal = resolve_step(request, slug, step_slug, kind="consultation")
-    if refusal:
-        raise _Refusal(refusal)
-    return project, step
-
-
-class _Refusal(Exception):
-    def __init__(self, response):
-        self.response = response
-
-
-def _refusals(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _Refusal as refusal:
-            return refusal.response
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+    """``(project, step)`` of a consultation step the visitor may see, else 404."""
+    return resolve_step(request, slug, step_slug, kind="consultation")
 
 
 def _section(step, section_slug) -> Section:
@@ -99,12 +85,10 @@ def _section(step, section_slug) -> Section:
     return section
 
 
-_pk = id_or_404  # an id from the URL or a form field; anything else is a 404, not a 500
-
-
-def _opinion(step, pk) -> Opinion:
+def _opinion(step, pk: int) -> Opinion:
+    """The opinion ``pk`` of this step (an id from the URL's ``<id:…>`` or ``id_or_404``)."""
     try:
-        opinion = selectors.opinion_detail(step, _pk(pk))
+        opinion = selectors.opinion_detail(step, pk)
     except Opinion.DoesNotExist as exc:
         raise Http404(_("Proposition introuvable.")) from exc
     opinion.section.consultation.step = step
@@ -138,7 +122,6 @@ def _seed_variant(request):
 
 
 @anonymous_page_cache(variant=_seed_variant)
-@_refusals
 def section_view(request, slug, step_slug, section_slug):
     project, step = _resolve(request, slug, step_slug)
     section = _section(step, section_slug)
@@ -217,7 +200,6 @@ def _parent_context(request, parent, section):
 
 
 @anonymous_page_cache
-@_refusals
 def opinion_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)
     opinion = _opinion(step, pk)
@@ -247,7 +229,6 @@ def opinion_view(request, slug, step_slug, pk):
 
 
 @anonymous_page_cache
-@_refusals
 def version_view(request, slug, step_slug, pk, version_pk):
     project, step = _resolve(request, slug, step_slug)
     opinion = _opinion(step, pk)
@@ -280,17 +261,10 @@ def version_view(request, slug, step_slug, pk, version_pk):
     )
 
 
-def _login_first(request, fallback):
-    if not request.user.is_authenticated:
-        messages.info(request, _("Connectez-vous ou créez un compte pour participer."))
-        return redirect_to_login(request.POST.get("next") or fallback)
-    return None
-
-
 def _voter_first(request, fallback):
     """Before any vote: a visitor is sent to log in, a participant over the vote rate limit
     gets the 429 page (back to ``fallback``); ``None`` when the vote may go on."""
-    if response := _login_first(request, fallback):
+    if response := login_first(request, fallback):
         return response
     if limited := ratelimit.vote(request.user):
         return ratelimit.too_many(request, limited, back=fallback)
@@ -302,64 +276,30 @@ def _refused(request, exc: ValidationError):
         messages.error(request, message)
 
 
-# Whole sentences per kind: French agrees "publié" with the noun, translators need sentences.
-def _published_or_pending(request, obj):
-    published, pending = {
-        Opinion: (
-            _("Proposition publiée."),
-            _(
-                "Proposition enregistrée : elle sera publiée dès que vous aurez confirmé votre "
-                "adresse e-mail (lien reçu par e-mail)."
-            ),
-        ),
-        Version: (
-            _("Amendement publié."),
-            _(
-                "Amendement enregistré : il sera publié dès que vous aurez confirmé votre "
-                "adresse e-mail (lien reçu par e-mail)."
-            ),
-        ),
-        Argument: (
-            _("Argument publié."),
-            _(
-                "Argument enregistré : il sera publié dès que vous aurez confirmé votre "
-                "adresse e-mail (lien reçu par e-mail)."
-            ),
-        ),
-        Source: (
-            _("Source publiée."),
-            _(
-                "Source enregistrée : elle sera publiée dès que vous aurez confirmé votre "
-                "adresse e-mail (lien reçu par e-mail)."
-            ),
-        ),
-    }[type(obj)]
-    if obj.published:
-        messages.success(request, published)
-    else:
-        messages.warning(request, pending)
-
-
-@_refusals
-@require_POST
-def opinion_vote_view(request, slug, step_slug, pk):
-    project, step = _resolve(request, slug, step_slug)
-    opinion = _opinion(step, pk)
-    if response := _voter_first(request, opinion.get_absolute_url()):
+def _value_vote(request, target, vote):
+    """« D'accord », « mitigé » or « pas d'accord » on an opinion or an amendment (an empty
+    ``value`` withdraws the vote): ``vote(user=, value=)`` is the target's service."""
+    if response := _voter_first(request, target.get_absolute_url()):
         return response
     value = request.POST.get("value") or None
     try:
-        services.opinion_vote(user=request.user, opinion=opinion, value=value)
+        vote(user=request.user, value=value)
     except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(
             request, _("Votre vote est enregistré.") if value else _("Votre vote est retiré.")
         )
-    return _back(request, opinion.get_absolute_url())
+    return _back(request, target.get_absolute_url())
 
 
-@_refusals
+@require_POST
+def opinion_vote_view(request, slug, step_slug, pk):
+    project, step = _resolve(request, slug, step_slug)
+    opinion = _opinion(step, pk)
+    return _value_vote(request, opinion, partial(services.opinion_vote, opinion=opinion))
+
+
 @require_POST
 def version_vote_view(request, slug, step_slug, pk, version_pk):
     project, step = _resolve(request, slug, step_slug)
@@ -368,104 +308,24 @@ def version_vote_view(request, slug, step_slug, pk, version_pk):
     if version is None:
         raise Http404
     version.opinion = opinion
-    if response := _voter_first(request, version.get_absolute_url()):
-        return response
-    value = request.POST.get("value") or None
-    try:
-        services.version_vote(user=request.user, version=version, value=value)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request, _("Votre vote est enregistré.") if value else _("Votre vote est retiré.")
-        )
-    return _back(request, version.get_absolute_url())
+    return _value_vote(request, version, partial(services.version_vote, version=version))
 
 
 def _parent_from_post(request, step):
-    opinion = _opinion(step, request.POST.get("opinion") or request.GET.get("opinion") or 0)
+    """What a new argument or source answers: the opinion of the form's (or the link's)
+    ``opinion``, or its published amendment ``version``."""
+    opinion_pk = request.POST.get("opinion") or request.GET.get("opinion")
+    opinion = _opinion(step, id_or_404(opinion_pk))
     version_pk = request.POST.get("version") or request.GET.get("version")
     if version_pk:
         version = Version.objects.filter(
-            opinion=opinion, pk=_pk(version_pk), published=True
+            opinion=opinion, pk=id_or_404(version_pk), published=True
         ).first()
         if version is None:
             raise Http404
         version.opinion = opinion
         return version
     return opinion
-
-
-@_refusals
-@require_http_methods(["GET", "POST"])
-def argument_create_view(request, slug, step_slug):
-    project, step = _resolve(request, slug, step_slug)
-    parent = _parent_from_post(request, step)
-    if response := _login_first(request, parent.get_absolute_url()):
-        return response
-    form = ArgumentForm(request.POST or None, initial={"kind": request.GET.get("kind")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            argument = services.argument_create(
-                author=request.user, parent=parent, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            _published_or_pending(request, argument)
-            return redirect(argument.get_absolute_url())
-    return render(
-        request,
-        "consultation/form.html",
-        _context(
-            request,
-            project,
-            step,
-            form=form,
-            parent=parent,
-            title=_("Ajouter un argument"),
-            hidden={
-                "opinion": parent.opinion_id if isinstance(parent, Version) else parent.pk,
-                "version": parent.pk if isinstance(parent, Version) else "",
-            },
-        ),
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@_refusals
-@require_http_methods(["GET", "POST"])
-def source_create_view(request, slug, step_slug):
-    project, step = _resolve(request, slug, step_slug)
-    parent = _parent_from_post(request, step)
-    if response := _login_first(request, parent.get_absolute_url()):
-        return response
-    form = SourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            source = services.source_create(author=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            _published_or_pending(request, source)
-            return redirect(source.get_absolute_url())
-    return render(
-        request,
-        "consultation/form.html",
-        _context(
-            request,
-            project,
-            step,
-            form=form,
-            parent=parent,
-            title=_("Ajouter une source"),
-            hidden={
-                "opinion": parent.opinion_id if isinstance(parent, Version) else parent.pk,
-                "version": parent.pk if isinstance(parent, Version) else "",
-            },
-        ),
-        status=400 if request.method == "POST" else 200,
-    )
 
 
 def _plain(body_html: str) -> str:
@@ -478,6 +338,17 @@ def _plain(body_html: str) -> str:
     return "\n\n".join(p.strip() for p in paragraphs if p.strip())
 
 
+def _form_page(request, project, step, **context):
+    """``consultation/form.html``, where contributions are written and edited: a form sent
+    back (invalid, or refused by the service) answers 400 and keeps what was typed."""
+    return render(
+        request,
+        "consultation/form.html",
+        _context(request, project, step, **context),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _add_errors(form, exc: ValidationError):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -486,96 +357,178 @@ def _add_errors(form, exc: ValidationError):
         form.add_error(None, exc)
 
 
-@_refusals
+@dataclass(frozen=True, kw_only=True)
+class _Creation:
+    """What differs between the pages that write a new opinion, amendment, argument or
+    source (``_create_page`` does the rest). ``parent`` is what the new one answers: a
+    section, an opinion, or an opinion or amendment."""
+
+    form: Callable[..., forms.Form]  # (request, parent): the form, empty or as sent
+    create: Callable[..., object]  # (author, parent, data): the service; ValidationError
+    title: Callable[..., str]  # (parent): the page's heading
+    context: Callable[..., dict]  # (parent): what the page shows of the parent
+    # (user, parent): the reason shown instead of the form, when refused
+    permission: Callable[..., Decision] | None = None
+    # What the author is told: published, or awaiting the email confirmation. Whole
+    # sentences per type: French agrees « publié » with the noun, translators need sentences.
+    published: str
+    pending: str
+    # (parent): the parent's page instead of the form (it would quote a moderated text)
+    gone: Callable[..., bool] | None = None
+    # Where the author lands while the new one awaits the email confirmation: its parent's
+    # page (an opinion's, an amendment's own page would be a 404), else its own address (an
+    # argument's or a source's is a place on its parent's page).
+    pending_to_parent: bool = True
+
+
+def _create_page(request, project, step, parent, creation: _Creation):
+    """The page that writes a new contribution: a visitor logs in first; a sent form is
+    created through the service, else shown again with what was typed and the errors (400);
+    the author is told whether it is published or awaits the email confirmation."""
+    if response := login_first(request, parent.get_absolute_url()):
+        return response
+    if creation.gone is not None and creation.gone(parent):
+        return redirect(parent.get_absolute_url())
+    decision = creation.permission(request.user, parent) if creation.permission else None
+    form = creation.form(request, parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = creation.create(author=request.user, parent=parent, data=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if obj.published:
+                messages.success(request, creation.published)
+            else:
+                messages.warning(request, creation.pending)
+            if obj.published or not creation.pending_to_parent:
+                return redirect(obj.get_absolute_url())
+            return redirect(parent.get_absolute_url())
+    return _form_page(
+        request,
+        project,
+        step,
+        form=form,
+        decision=decision,
+        title=creation.title(parent),
+        **creation.context(parent),
+    )
+
+
+def _answer_fields(parent) -> dict:
+    """An argument's or a source's page: its parent, and the form's fields naming it."""
+    is_version = isinstance(parent, Version)
+    return {
+        "parent": parent,
+        "hidden": {
+            "opinion": parent.opinion_id if is_version else parent.pk,
+            "version": parent.pk if is_version else "",
+        },
+    }
+
+
+_NEW_OPINION = _Creation(
+    published=_lazy("Proposition publiée."),
+    pending=_lazy(
+        "Proposition enregistrée : elle sera publiée dès que vous aurez confirmé votre "
+        "adresse e-mail (lien reçu par e-mail)."
+    ),
+    form=lambda request, section: OpinionForm(request.POST or None),
+    create=lambda *, author, parent, data: services.opinion_create(
+        author=author, section=parent, title=data["title"], body=plain_to_html(data["body"])
+    ),
+    title=lambda section: (
+        _("Nouvelle proposition dans « %(section)s »") % {"section": section.title}
+    ),
+    context=lambda section: {"section": section},
+    permission=permissions.opinion_create,
+)
+
+_NEW_VERSION = _Creation(
+    published=_lazy("Amendement publié."),
+    pending=_lazy(
+        "Amendement enregistré : il sera publié dès que vous aurez confirmé votre "
+        "adresse e-mail (lien reçu par e-mail)."
+    ),
+    form=lambda request, opinion: VersionForm(
+        request.POST or None,
+        initial={"body": _plain(opinion.body)},
+        body_limit=limits.version_body(opinion.body),
+    ),
+    create=lambda *, author, parent, data: services.version_create(
+        author=author,
+        opinion=parent,
+        title=data["title"],
+        body=plain_to_html(data["body"]),
+        explanation=data["explanation"],
+    ),
+    title=lambda opinion: _("Proposer un amendement à « %(title)s »") % {"title": opinion.title},
+    context=lambda opinion: {"opinion": opinion},
+    permission=permissions.version_create,
+    gone=lambda opinion: opinion.is_trashed,  # the heading and text would quote it
+)
+
+_NEW_ARGUMENT = _Creation(
+    published=_lazy("Argument publié."),
+    pending=_lazy(
+        "Argument enregistré : il sera publié dès que vous aurez confirmé votre "
+        "adresse e-mail (lien reçu par e-mail)."
+    ),
+    form=lambda request, parent: ArgumentForm(
+        request.POST or None, initial={"kind": request.GET.get("kind")}
+    ),
+    create=lambda *, author, parent, data: services.argument_create(
+        author=author, parent=parent, **data
+    ),
+    title=lambda parent: _("Ajouter un argument"),
+    context=_answer_fields,
+    pending_to_parent=False,
+)
+
+_NEW_SOURCE = _Creation(
+    published=_lazy("Source publiée."),
+    pending=_lazy(
+        "Source enregistrée : elle sera publiée dès que vous aurez confirmé votre "
+        "adresse e-mail (lien reçu par e-mail)."
+    ),
+    form=lambda request, parent: SourceForm(request.POST or None),
+    create=lambda *, author, parent, data: services.source_create(
+        author=author, parent=parent, **data
+    ),
+    title=lambda parent: _("Ajouter une source"),
+    context=_answer_fields,
+    pending_to_parent=False,
+)
+
+
 @require_http_methods(["GET", "POST"])
 def opinion_create_view(request, slug, step_slug, section_slug):
     project, step = _resolve(request, slug, step_slug)
-    section = _section(step, section_slug)
-    if response := _login_first(request, section.get_absolute_url()):
-        return response
-    decision = permissions.opinion_create(request.user, section)
-    form = OpinionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opinion = services.opinion_create(
-                author=request.user,
-                section=section,
-                title=form.cleaned_data["title"],
-                body=plain_to_html(form.cleaned_data["body"]),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            _published_or_pending(request, opinion)
-            return redirect(
-                opinion.get_absolute_url() if opinion.published else section.get_absolute_url()
-            )
-    return render(
-        request,
-        "consultation/form.html",
-        _context(
-            request,
-            project,
-            step,
-            form=form,
-            section=section,
-            decision=decision,
-            title=_("Nouvelle proposition dans « %(section)s »") % {"section": section.title},
-        ),
-        status=400 if request.method == "POST" else 200,
-    )
+    return _create_page(request, project, step, _section(step, section_slug), _NEW_OPINION)
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def version_create_view(request, slug, step_slug, pk):
     project, step = _resolve(request, slug, step_slug)
-    opinion = _opinion(step, pk)
-    if response := _login_first(request, opinion.get_absolute_url()):
-        return response
-    if opinion.is_trashed:  # the form's heading and text would quote the moderated opinion
-        return redirect(opinion.get_absolute_url())
-    decision = permissions.version_create(request.user, opinion)
-    initial = {"body": _plain(opinion.body)}
-    form = VersionForm(
-        request.POST or None, initial=initial, body_limit=limits.version_body(opinion.body)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.version_create(
-                author=request.user,
-                opinion=opinion,
-                title=form.cleaned_data["title"],
-                body=plain_to_html(form.cleaned_data["body"]),
-                explanation=form.cleaned_data["explanation"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            _published_or_pending(request, version)
-            return redirect(
-                version.get_absolute_url() if version.published else opinion.get_absolute_url()
-            )
-    return render(
-        request,
-        "consultation/form.html",
-        _context(
-            request,
-            project,
-            step,
-            form=form,
-            opinion=opinion,
-            decision=decision,
-            title=_("Proposer un amendement à « %(title)s »") % {"title": opinion.title},
-        ),
-        status=400 if request.method == "POST" else 200,
-    )
+    return _create_page(request, project, step, _opinion(step, pk), _NEW_VERSION)
+
+
+@require_http_methods(["GET", "POST"])
+def argument_create_view(request, slug, step_slug):
+    project, step = _resolve(request, slug, step_slug)
+    return _create_page(request, project, step, _parent_from_post(request, step), _NEW_ARGUMENT)
+
+
+@require_http_methods(["GET", "POST"])
+def source_create_view(request, slug, step_slug):
+    project, step = _resolve(request, slug, step_slug)
+    return _create_page(request, project, step, _parent_from_post(request, step), _NEW_SOURCE)
 
 
 def _small_object(step, model, pk):
     """An argument or a source of this step's consultation (else 404), its parent's opinion
     resolved as the opinion page resolves it."""
-    obj = model.objects.select_related("opinion", "version").filter(pk=_pk(pk)).first()
+    obj = model.objects.select_related("opinion", "version").filter(pk=pk).first()
     if obj is None:
         raise Http404
     parent_opinion = obj.opinion if obj.opinion_id else obj.version.opinion
@@ -600,13 +553,11 @@ def _small_vote(request, slug, step_slug, pk, model, service, kwarg):
     return _back(request, obj.get_absolute_url())
 
 
-@_refusals
 @require_POST
 def argument_vote_view(request, slug, step_slug, pk):
     return _small_vote(request, slug, step_slug, pk, Argument, services.argument_vote, "argument")
 
 
-@_refusals
 @require_POST
 def source_vote_view(request, slug, step_slug, pk):
     return _small_vote(request, slug, step_slug, pk, Source, services.source_vote, "source")
