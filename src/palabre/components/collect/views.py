@@ -21,7 +21,7 @@ from palabre.core.models import District, Theme
 from palabre.core.pagecache import anonymous_page_cache
 from palabre.core.params import id_or_404, parse_id, parse_int
 from palabre.core.permissions import project_view
-from palabre.core.views import resolve_step
+from palabre.core.stepviews import login_first, resolve_step
 from palabre.participation.formbuilder import answer_display
 
 from . import exports, permissions, selectors, services
@@ -32,27 +32,9 @@ PROPOSALS_PER_PAGE = 24
 MAX_SEED = 100_000
 
 
-class _Refusal(Exception):
-    def __init__(self, response):
-        self.response = response
-
-
-def _refusals(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _Refusal as refusal:
-            return refusal.response
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
 def _resolve(request, slug, step_slug):
-    project, step, refusal = resolve_step(request, slug, step_slug, kind="collect")
-    if refusal:
-        raise _Refusal(refusal)
+    """``(project, step, collect)`` of a collect step the visitor may see, else 404."""
+    project, step = resolve_step(request, slug, step_slug, kind="collect")
     return project, step, services.collect_ensure(step=step)
 
 
@@ -67,9 +49,10 @@ def _context(project, step, collect):
     }
 
 
-def _proposal(request, collect, pk) -> Proposal:
+def _proposal(request, collect, pk: int) -> Proposal:
+    """The proposal ``pk`` (from the URL's ``<id:…>``) of this step, if the visitor may see it."""
     try:
-        proposal = selectors.proposal_detail(collect, id_or_404(pk))
+        proposal = selectors.proposal_detail(collect, pk)
     except Proposal.DoesNotExist as exc:
         raise Http404(_("Proposition introuvable.")) from exc
     if not permissions.proposal_view(request.user, proposal):
@@ -149,7 +132,6 @@ def step_view(request, *, project, step):
 
 
 @anonymous_page_cache
-@_refusals
 @require_GET
 def map_view(request, slug, step_slug):
     project, step, collect = _resolve(request, slug, step_slug)
@@ -202,7 +184,6 @@ def _light_filters(request) -> dict:
 
 
 @anonymous_page_cache
-@_refusals
 @require_GET
 def map_data(request, slug, step_slug):
     """The pins of the map (JSON), with the filters of the list."""
@@ -228,7 +209,6 @@ def map_data(request, slug, step_slug):
 
 
 @anonymous_page_cache
-@_refusals
 def proposal_view(request, slug, step_slug, pk):
     project, step, collect = _resolve(request, slug, step_slug)
     proposal = _proposal(request, collect, pk)
@@ -293,11 +273,10 @@ def _share_links(url: str, title: str) -> list[tuple[str, str]]:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def _login_first(request, fallback):
-    if not request.user.is_authenticated:
-        messages.info(request, _("Connectez-vous ou créez un compte pour participer."))
-        return redirect_to_login(request.get_full_path() if request.method == "GET" else fallback)
-    return None
+def _this_page_or(request, fallback: str) -> str:
+    """Where a visitor comes back after logging in: the page itself for a GET (a form opened
+    from a link), else ``fallback`` (a form sent: its address answers only a POST)."""
+    return request.get_full_path() if request.method == "GET" else fallback
 
 
 def _draft_from_request(request, collect, *, proposal=None) -> Draft | None:
@@ -316,7 +295,7 @@ def _draft_from_request(request, collect, *, proposal=None) -> Draft | None:
 
 def _form_page(request, project, step, collect, *, proposal=None):
     """The proposal form (new or edit): restore the draft, save it, or submit it."""
-    if response := _login_first(request, step.get_absolute_url()):
+    if response := login_first(request, _this_page_or(request, step.get_absolute_url())):
         return response
     decision = (
         permissions.proposal_edit(request.user, proposal)
@@ -449,14 +428,12 @@ def _submitted_message(request, proposal, *, edited: bool) -> None:
         )
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def proposal_create_view(request, slug, step_slug):
     project, step, collect = _resolve(request, slug, step_slug)
     return _form_page(request, project, step, collect)
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def proposal_edit_view(request, slug, step_slug, pk):
     project, step, collect = _resolve(request, slug, step_slug)
@@ -496,14 +473,12 @@ def _autosave(request, project, step, collect, proposal=None):
     )
 
 
-@_refusals
 @require_POST
 def proposal_autosave_view(request, slug, step_slug):
     project, step, collect = _resolve(request, slug, step_slug)
     return _autosave(request, project, step, collect)
 
 
-@_refusals
 @require_POST
 def proposal_edit_autosave_view(request, slug, step_slug, pk):
     project, step, collect = _resolve(request, slug, step_slug)
@@ -511,12 +486,11 @@ def proposal_edit_autosave_view(request, slug, step_slug, pk):
     return _autosave(request, project, step, collect, proposal)
 
 
-@_refusals
 @require_http_methods(["GET", "POST"])
 def proposal_withdraw_view(request, slug, step_slug, pk):
     project, step, collect = _resolve(request, slug, step_slug)
     proposal = _proposal(request, collect, pk)
-    if response := _login_first(request, proposal.get_absolute_url()):
+    if response := login_first(request, _this_page_or(request, proposal.get_absolute_url())):
         return response
     decision = permissions.proposal_withdraw(request.user, proposal)
     if not decision:
@@ -533,7 +507,6 @@ def proposal_withdraw_view(request, slug, step_slug, pk):
     )
 
 
-@_refusals
 @require_POST
 def proposal_answer_view(request, slug, step_slug, pk):
     """An organiser sets the status and the official answer from the proposal page."""
@@ -559,11 +532,10 @@ def proposal_answer_view(request, slug, step_slug, pk):
     return redirect(f"{proposal.get_absolute_url()}#answer")
 
 
-@_refusals
 @require_POST
 def draft_delete_view(request, slug, step_slug, pk):
     project, step, collect = _resolve(request, slug, step_slug)
-    if response := _login_first(request, step.get_absolute_url()):
+    if response := login_first(request, step.get_absolute_url()):
         return response
     draft = Draft.objects.filter(pk=pk, collect=collect, author=request.user).first()
     if draft is None:
@@ -573,7 +545,6 @@ def draft_delete_view(request, slug, step_slug, pk):
     return redirect("collect_drafts" if request.POST.get("next") == "settings" else step)
 
 
-@_refusals
 @require_GET
 def export_view(request, slug, step_slug, fmt):
     project, step, collect = _resolve(request, slug, step_slug)
