@@ -15,9 +15,6 @@ from .forms import ProfileForm, ProjectFilterForm
 from .models import District, Page, Theme
 from .pagecache import anonymous_page_cache
 from .params import local_url
-
-# project_visible_or_404 stays importable from here for the views not moved to stepviews yet.
-from .stepviews import project_visible_or_404 as project_visible_or_404
 from .stepviews import visible_project
 
 PROJECTS_PER_PAGE = 24
@@ -82,15 +79,6 @@ def project_detail(request, slug):
         "core/project_detail.html",
         {"project": project, "steps": project.ordered_steps, "current": project.current_step},
     )
-
-
-def resolve_step(request, slug, step_slug, kind: str | None = None):
-    """``(project, step, None)``: ``stepviews.resolve_step`` with the ``refusal`` it no longer
-    has (always ``None``), for the views still written ``if refusal: return refusal``.
-
-    Deprecated: use ``palabre.core.stepviews.resolve_step``, which answers ``(project, step)``.
-    """
-    return (*stepviews.resolve_step(request, slug, step_slug, kind), None)
 
 
 @anonymous_page_cache
