@@ -7,9 +7,8 @@ itself (160 µs against 165 µs for a GET, measured on the shared VM). Django of
 way to keep one: its client class and connection pools are private attributes of its backend.
 So ``RedisCache`` here is a backend of its own, written on the public interfaces only: Django's
 ``BaseCache`` (the documented base of cache backends) and redis-py's ``ConnectionPool`` and
-``Redis``. It reads ``LOCATION`` and ``OPTIONS`` as Django's Redis backend documents them, and
-stores what Django's stores (same keys, same serializer), so either can read the other's
-values:
+``Redis``. It reads ``LOCATION`` and ``OPTIONS`` as Django's Redis backend does, and stores
+what Django's stores (same keys, same serializer), so either can read the other's values:
 
 - ``LOCATION``: one URL, or several (a list, or separated by ``,`` or ``;``): writes go to the
   first, reads to one of the others at random when there are others (replicas);
