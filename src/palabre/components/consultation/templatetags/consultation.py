@@ -127,6 +127,29 @@ def small_vote_actions(context, obj, kind):
     return format_html("\n    {}\n    {}\n    {}\n  ", vote, edit, report)
 
 
+@register.simple_tag
+def opinion_counts(opinion, section):
+    """An opinion card's counts, those the section allows: « 12 arguments · 3 amendements ·
+    1 source », as the card's three ``blocktranslate`` wrote them (same messages, same
+    spacing), at a fraction of their cost on a section's page of twenty cards."""
+    parts = []
+    if section.allow_arguments:
+        n = opinion.arguments_count
+        parts.append(_translated(ngettext("%(n)s argument", "%(n)s arguments", n), n=n))
+    parts.append("\n    ")
+    if section.allow_versions:
+        n = opinion.versions_count
+        text = ngettext("%(n)s amendement", "%(n)s amendements", n)
+        parts.append(format_html(" · {}", _translated(text, n=n)))
+    parts.append("\n    ")
+    if section.allow_sources:
+        n = opinion.sources_count
+        parts.append(
+            format_html(" · {}", _translated(ngettext("%(n)s source", "%(n)s sources", n), n=n))
+        )
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
 @register.simple_tag(takes_context=True)
 def page_query(context, param, number):
     """The current query string with ``param`` set to ``number``: paging one list of an
