@@ -66,7 +66,7 @@ def test_every_field_of_the_user_model_is_read_by_the_lean_statement():
     assert auth_backends._statement(connection) is not None
 
 
-@isolate_apps("palabre.core")
+@isolate_apps()  # no installed app: none of their ready() runs again
 def test_a_field_of_another_kind_is_left_to_the_orm():
     class Encrypted(models.CharField):
         def from_db_value(self, value, expression, connection):
@@ -76,12 +76,21 @@ def test_a_field_of_another_kind_is_left_to_the_orm():
         name = models.CharField(max_length=10)
         data = models.JSONField()
 
+        class Meta:
+            app_label = "isolated"
+
     class WithOwnConversion(models.Model):  # noqa: DJ008 - a test model, never printed
         secret = Encrypted(max_length=10)
+
+        class Meta:
+            app_label = "isolated"
 
     class Plain(models.Model):  # noqa: DJ008 - a test model, never printed
         name = models.CharField(max_length=10)
         joined = models.DateTimeField()
+
+        class Meta:
+            app_label = "isolated"
 
     assert auth_backends.plain_fields(WithJson) is None
     assert auth_backends.plain_fields(WithOwnConversion) is None
