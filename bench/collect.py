@@ -11,6 +11,7 @@ pages are served through the anonymous page cache (PAGE_CACHE_SECONDS, 60 s by d
 
     .venv/bin/python bench/collect.py --duration 5
     .venv/bin/python bench/collect.py --no-page-cache
+    .venv/bin/python bench/collect.py --logged-in     # a participant's session (bench/loggedin.py)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+import loggedin  # the logged-in participant
 import run as foundation  # bench/run.py: servers, load, parsing, the report's table
 import steppages  # what the step-page benchmarks share
 from run import (
@@ -63,6 +65,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--no-page-cache", action="store_true", help="PAGE_CACHE_SECONDS=0 (every page rendered)"
     )
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="every request with a participant's session (never cached: implies --no-page-cache)",
+    )
     parser.add_argument("--output", type=Path, default=None, help=f"default: {DEFAULT_OUTPUT}")
     parser.add_argument("--no-write", action="store_true", help="do not write a results file")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL")
@@ -70,11 +77,14 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.duration > 600:
         parser.error("--duration must be in (0, 600] seconds")
+    if args.logged_in:  # a logged-in page is never served from the page cache
+        args.no_page_cache = True
     if args.output is None:
         args.output = DEFAULT_OUTPUT.with_name(
             "collect"
             + ("-sqlite" if args.db == "sqlite" else "")
-            + ("-no-page-cache" if args.no_page_cache else "")
+            + ("-logged-in" if args.logged_in else "")
+            + ("-no-page-cache" if args.no_page_cache and not args.logged_in else "")
             + ".md"
         )
     return args
@@ -104,14 +114,24 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
         f"`granian {' '.join(server_cmd[1:])}`, DEBUG=false, cache: local memory, {cache}",
         f"- load: {wrk_version}, `wrk -t{args.threads} -c{args.connections} "
         f"-d{args.duration:g}s --latency` after a {args.warmup:g} s warm-up, per URL, "
-        "anonymous and without cookies, on the same machine",
+        + (
+            "every request with the logged-in participant's session and CSRF cookies"
+            if args.logged_in
+            else "anonymous and without cookies"
+        )
+        + ", on the same machine",
         f"- command: `.venv/bin/python bench/collect.py{' ' + argv if argv else ''}`",
         f"- bar: every page at {BAR}× the trivial view's req/s or better; the trivial view is "
         "measured first and last, and their mean is the baseline",
         "",
         table(rows),
         "",
-        "SQL: queries of one anonymous request without cookies (Django test client, same "
+        (
+            "SQL: queries of one request with the participant's cookies"
+            if args.logged_in
+            else "SQL: queries of one anonymous request without cookies"
+        )
+        + " (Django test client, same "
         "database, the organisation already cached): the 1st request renders the page, the "
         "2nd is what the load mostly gets (0 when it comes from the anonymous page cache).",
     ]
@@ -139,6 +159,10 @@ def bench(args, cleanup: Cleanup) -> int:
 
     fill = {"p": seed["project"], "s": seed["step"], "id": seed["proposal"]}
     pages = [(label, template.format(**fill)) for label, template in PAGES]
+    login = None
+    if args.logged_in:
+        paths = [path for _label, path in pages]
+        login = loggedin.participant(env, py, kind="collect", fill=fill, paths=paths)
     return steppages.measure_pages(
         args,
         cleanup,
@@ -153,6 +177,7 @@ def bench(args, cleanup: Cleanup) -> int:
         default_output=DEFAULT_OUTPUT,
         readme_marker=README_MARKER,
         readme_head=lambda info: f"{info['db']}, {seed['proposals']:,} proposals in one step",
+        login=login,
     )
 
 

@@ -10,6 +10,7 @@ passes at 0.15 x the trivial view or better. See bench/README.md.
 
     make bench BENCH_ARGS="--consultation"
     .venv/bin/python bench/consultation.py --duration 5
+    .venv/bin/python bench/consultation.py --logged-in   # a participant (bench/loggedin.py)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+import loggedin  # the logged-in participant
 import run as foundation  # bench/run.py: servers, load, parsing, the report's table
 import steppages  # what the step-page benchmarks share
 from run import (
@@ -72,14 +74,22 @@ def parse_args(argv=None):
     parser.add_argument(
         "--no-page-cache", action="store_true", help="PAGE_CACHE_SECONDS=0 (every page rendered)"
     )
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="every request with a participant's session (never cached: implies --no-page-cache)",
+    )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.duration > 600:
         parser.error("--duration must be in (0, 600] seconds")
+    if args.logged_in:  # a logged-in page is never served from the page cache
+        args.no_page_cache = True
     if args.output is None:
         args.output = DEFAULT_OUTPUT.with_name(
             "consultation"
             + ("-sqlite" if args.db == "sqlite" else "")
-            + ("-no-page-cache" if args.no_page_cache else "")
+            + ("-logged-in" if args.logged_in else "")
+            + ("-no-page-cache" if args.no_page_cache and not args.logged_in else "")
             + ".md"
         )
     return args
@@ -113,7 +123,12 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
         ),
         f"- load: {wrk_version}, `wrk -t{args.threads} -c{args.connections} "
         f"-d{args.duration:g}s --latency` after a {args.warmup:g} s warm-up, per URL, "
-        "anonymous and without cookies (each request a new visitor), on the same machine",
+        + (
+            "every request with the logged-in participant's session and CSRF cookies"
+            if args.logged_in
+            else "anonymous and without cookies (each request a new visitor)"
+        )
+        + ", on the same machine",
         f'- command: `make bench BENCH_ARGS="--consultation{" " + argv if argv else ""}"` '
         f"(`.venv/bin/python bench/consultation.py{' ' + argv if argv else ''}`)",
         f"- bar: every page at {BAR}× the trivial view's req/s or better; the trivial view is "
@@ -121,10 +136,15 @@ def report(args, info, seed, server_cmd, rows, notes) -> str:
         "",
         table(rows),
         "",
-        "SQL: queries of one anonymous request without cookies (Django test client, same "
-        "database, the organisation already cached): the 1st and the 2nd request of two "
-        "fresh visitors (each request without cookies draws one of the 16 random orders); the "
-        "2nd is 0 when it comes from the anonymous page cache.",
+        (
+            "SQL: queries of one request with the participant's cookies (Django test client, "
+            "same database, the organisation already cached), twice; never from the page cache."
+            if args.logged_in
+            else "SQL: queries of one anonymous request without cookies (Django test client, "
+            "same database, the organisation already cached): the 1st and the 2nd request of "
+            "two fresh visitors (each request without cookies draws one of the 16 random "
+            "orders); the 2nd is 0 when it comes from the anonymous page cache."
+        ),
     ]
     if notes:
         lines += ["", *[f"- {note}" for note in notes]]
@@ -165,6 +185,10 @@ def bench(args, cleanup: Cleanup) -> int:
     fill = {"p": seed["project"], "s": seed["step"], "section": seed["section"]}
     fill["hot"] = seed["hot_opinion"]
     pages = [(label, template.format(**fill)) for label, template in PAGES]
+    login = None
+    if args.logged_in:
+        paths = [path for _label, path in pages]
+        login = loggedin.participant(env, py, kind="consultation", fill=fill, paths=paths)
     return steppages.measure_pages(
         args,
         cleanup,
@@ -182,6 +206,7 @@ def bench(args, cleanup: Cleanup) -> int:
             f"{info['db']}, {seed['opinions']} opinions, {seed['arguments']} arguments, "
             f"{seed['votes']:,} votes"
         ),
+        login=login,
     )
 
 

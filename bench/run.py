@@ -379,14 +379,21 @@ def tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
-def check_status(port: int, path: str) -> None:
+def check_status(port: int, path: str, headers: dict | None = None, expect: str = "") -> None:
+    """GET ``path`` answers 200 (with ``headers``), and its body holds ``expect``."""
+    request = urllib.request.Request(f"http://{HOST}:{port}{path}", headers=headers or {})
+    body = ""
     try:
-        with HTTP.open(f"http://{HOST}:{port}{path}", timeout=30) as response:
+        with HTTP.open(request, timeout=30) as response:
             status = response.status
+            if expect:
+                body = response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         status = exc.code
     if status != 200:
         raise BenchError(f"GET {path} answered {status}, not 200: nothing to measure")
+    if expect and expect not in body:
+        raise BenchError(f"GET {path}: the page lacks {expect!r} (not the page to measure)")
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -431,7 +438,7 @@ def parse_wrk(path: str, out: str) -> Load:
     )
 
 
-def wrk_cmd(args, url: str, duration: float) -> list[str]:
+def wrk_cmd(args, url: str, duration: float, headers: dict | None = None) -> list[str]:
     return [
         "wrk",
         f"-t{args.threads}",
@@ -440,21 +447,23 @@ def wrk_cmd(args, url: str, duration: float) -> list[str]:
         "--timeout",
         "10s",
         "--latency",
+        *[arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")],
         url,
     ]
 
 
-def measure(args, port: int, path: str) -> Load:
+def measure(args, port: int, path: str, headers: dict | None = None) -> Load:
+    """wrk on ``path`` (with ``headers`` on every request: a session's ``Cookie``)."""
     url = f"http://{HOST}:{port}{path}"
     if args.warmup > 0:
         subprocess.run(
-            wrk_cmd(args, url, args.warmup),
+            wrk_cmd(args, url, args.warmup, headers),
             capture_output=True,
             timeout=args.warmup + 60,
             check=False,
         )
     done = subprocess.run(
-        wrk_cmd(args, url, args.duration),
+        wrk_cmd(args, url, args.duration, headers),
         capture_output=True,
         text=True,
         timeout=args.duration + 60,

@@ -4,6 +4,9 @@ Each seeds its own data, then hands its pages to ``measure_pages``: the SQL of t
 anonymous requests per page (Django test client, same database), then granian and wrk with the
 trivial view measured first and last, a verdict per page against the bar, the report written to
 ``args.output`` and, for the default output, its table copied into bench/README.md.
+
+With ``login`` (``--logged-in``, bench/loggedin.py), every request of the probe and of wrk,
+the trivial view's included, carries the participant's session and CSRF cookies.
 """
 
 from __future__ import annotations
@@ -28,22 +31,27 @@ from run import (
     start_granian,
 )
 
-# Query counts: each request from a fresh client (no cookie, as wrk), after one request that
-# warms the organisation cache; the second request is what the load mostly gets.
+# Query counts: each request from a fresh client (no cookie, as wrk; or the participant's
+# cookies, BENCH_COOKIES), after one request that warms the organisation cache; the second
+# request is what the load mostly gets.
 PROBE = r"""
 import json, os, sqlite3
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from palabre.core.selectors import organisation_context
 
 organisation_context()  # warmed as the middleware's first read does (/healthz reads nothing)
+cookies = json.loads(os.environ.get("BENCH_COOKIES") or "{}")
 pages = {}
 for path in json.loads(os.environ["BENCH_PATHS"]):
     runs = []
     for _ in range(2):
         client = Client(HTTP_HOST="127.0.0.1")
+        for name, value in cookies.items():
+            client.cookies[name] = value
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
         runs.append((response, ctx.captured_queries))
@@ -55,6 +63,9 @@ for path in json.loads(os.environ["BENCH_PATHS"]):
         "queries": len(warm),
         "sql": [q["sql"] for q in warm],
         "ms": [round(float(q["time"]) * 1000, 2) for q in warm],
+        "logged_in": second.wsgi_request.user.is_authenticated,
+        "page_cache": second.headers.get("X-Page-Cache", ""),
+        "html": second.headers.get("Content-Type", "").startswith("text/html"),
     }
 if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
@@ -64,7 +75,7 @@ if connection.vendor == "postgresql":
         db += " (fsync " + cursor.fetchone()[0] + ")"
 else:
     db = f"{connection.vendor} {sqlite3.sqlite_version}"
-print("BENCH-JSON " + json.dumps({"pages": pages, "db": db}))
+print("BENCH-JSON " + json.dumps({"pages": pages, "db": db, "logout": reverse("account_logout")}))
 """
 
 
@@ -109,13 +120,16 @@ def measure_pages(
     default_output,
     readme_marker,
     readme_head,
+    login: dict | None = None,
 ) -> int:
     """Measure ``pages`` ([(label, path)]); ``report(info, server_cmd, rows, notes) -> str``
-    writes the results file, ``readme_head(info) -> str`` heads the README's table."""
+    writes the results file, ``readme_head(info) -> str`` heads the README's table.
+    ``login`` (bench/loggedin.py): the participant's cookies go with every request."""
     paths = [TRIVIAL, *[path for _label, path in pages]]
+    cookies = login["cookies"] if login else {}
     out = foundation.run(
         [py, "manage.py", "shell", "-c", PROBE],
-        env=dict(env, BENCH_PATHS=json.dumps(paths)),
+        env=dict(env, BENCH_PATHS=json.dumps(paths), BENCH_COOKIES=json.dumps(cookies)),
         capture=True,
     )
     info = json_line(out, "BENCH-JSON ")
@@ -123,6 +137,13 @@ def measure_pages(
         page = info["pages"][path]
         if page["status"] != 200:
             raise BenchError(f"GET {path} answered {page['status']} in the test client")
+        if login and path != TRIVIAL:
+            # Logged in (the session is valid for this server), and rendered, never cached:
+            # pagecache._cacheable refuses an authenticated visitor.
+            if not page["logged_in"]:
+                raise BenchError(f"GET {path}: the participant's session does not log in")
+            if page["page_cache"]:
+                raise BenchError(f"GET {path}: a logged-in page came from the page cache")
         if args.show_sql:
             say(f"SQL of {path}, 2nd request ({page['queries']} queries):")
             for sql, ms in zip(page["sql"], page["ms"], strict=True):
@@ -130,20 +151,36 @@ def measure_pages(
 
     port = free_port()
     server_cmd, granian_pgid = start_granian(env, port, args.workers, tmp / "granian.log", cleanup)
+    headers = {"Cookie": login["cookie"]} if login else None
     for path in paths:
-        check_status(port, path)
+        # Logged in, each HTML page must show the logout form (the server reads the session).
+        html = info["pages"][path]["html"]
+        check_status(port, path, headers, expect=info["logout"] if login and html else "")
 
     load_before = loadavg()
     say(f"load average (1/5/15 min) before measuring: {load_before}")
     say(f"load: {args.duration:g} s per URL, {args.connections} connections")
     other_cpu = OtherCpu(granian_pgid, pgdir)
-    first = measure(args, port, TRIVIAL)
-    loads = [(label, measure(args, port, path)) for label, path in pages]
-    last = measure(args, port, TRIVIAL)
+    first = measure(args, port, TRIVIAL, headers)
+    loads = [(label, measure(args, port, path, headers)) for label, path in pages]
+    last = measure(args, port, TRIVIAL, headers)
     load_after = loadavg()
     baseline = (first.rps + last.rps) / 2
 
     notes = [f"load average (1/5/15 min): {load_before} before measuring, {load_after} after"]
+    if login:
+        trivial = info["pages"][TRIVIAL]
+        notes.append(
+            f"logged in as {login['user']} (seeded: "
+            + ", ".join(f"{n} {what}" for what, n in login["seeded"].items())
+            + "); every request, the trivial view's too, sends the session and CSRF cookies; "
+            + (
+                "the trivial view runs no SQL with them (it reads neither the session nor the "
+                "user, both loaded lazily): each page's ratio includes loading both"
+                if not trivial["queries"]
+                else f"the trivial view runs {trivial['queries']} SQL queries with them"
+            )
+        )
     share = other_cpu.share()
     if share is not None:
         notes.append(
