@@ -25,10 +25,13 @@ from palabre.participation.formbuilder import (
     stored_answers,
 )
 
-with isolate_apps("palabre.participation"):
+with isolate_apps():  # no installed app: none of their ready() runs again
 
     class SurveyQuestion(AbstractQuestion):
         """What a questionnaire's question would be: the abstract base, nothing added."""
+
+        class Meta(AbstractQuestion.Meta):
+            app_label = "isolated"
 
 
 RULES = FileRules.parse("pdf, .PNG", 1)
