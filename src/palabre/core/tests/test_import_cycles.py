@@ -29,6 +29,9 @@ ACYCLIC = [
     "palabre.participation.signals",
     "palabre.participation.tasks",
     "palabre.participation.notifications",
+    # the consultation's models asked its permissions, which read its models
+    "palabre.components.consultation.models",
+    "palabre.components.consultation.permissions",
 ]
 
 
