@@ -184,9 +184,10 @@ def _datetime(value):
 
 def _from_db(field, value):
     """A column's value as a raw cursor returns it, as the model holds it (SQLite gives
-    integers for booleans and text for datetimes, in UTC): the field's own ``to_python``."""
-    if value is None:
-        return None
+    integers for booleans and text for datetimes, in UTC): the field's own ``to_python``.
+    psycopg already gives these fields' Python types (as the ORM, which converts none)."""
+    if value is None or connection.vendor == "postgresql":
+        return value
     value = field.to_python(value)
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
